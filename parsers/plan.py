@@ -1,0 +1,127 @@
+"""A RawDocument to a parsed plan: header, definitions, and typed items.
+
+This is the one place that composes the fact parsers; each of them stays ignorant of
+the others and of file formats.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from parsers.deadlines import parse_deadline
+from parsers.definitions import Glossary, find_definitions
+from parsers.executors import canonical_executors, split_executors
+from parsers.header import Header, parse_header
+from parsers.legal_refs import parse_legal_refs
+from parsers.ocr_fix import fix_ocr_text
+from parsers.row import PlanRow
+from parsers.rows import read_plan_rows
+from schemas import Anchors, Definition, RawDocument
+
+_WS = re.compile(r"\s+")
+LOW_CONFIDENCE = 60.0
+
+
+class NotAPlan(ValueError):
+    """The document has no plan table or numbered items."""
+
+
+@dataclass(slots=True)
+class ParsedPlan:
+    """Document-level fields and item dicts, ready to become records."""
+
+    header: Header
+    anchors: Anchors
+    definitions: list[Definition]
+    items: list[dict[str, Any]]
+    warnings: list[str] = field(default_factory=list)
+
+
+def normalise(text: str) -> str:
+    """Collapse whitespace (line breaks included) to single spaces."""
+    return _WS.sub(" ", text).strip()
+
+
+def parse_plan(raw: RawDocument, overrides: Anchors | None = None) -> ParsedPlan:
+    """Parse one document; ``overrides`` replaces the anchors found in it."""
+    layout = read_plan_rows(raw)
+    if not layout.rows:
+        raise NotAPlan("no plan table or numbered plan items were found in the document")
+    header = parse_header(layout.header)
+    anchors = Anchors(
+        publication=header.publication_date,
+        voting_day=header.voting_day,
+        voting_last_day=header.voting_last_day,
+        approval=header.act_date,
+        year=header.year,
+    )
+    if overrides is not None:
+        anchors = anchors.overridden(
+            publication=overrides.publication,
+            voting_day=overrides.voting_day,
+            voting_last_day=overrides.voting_last_day,
+            year=overrides.year,
+        )
+    definitions = _definitions(layout.header, layout.rows, layout.footer)
+    glossary = Glossary(definitions)
+    items = [_item(i, row, anchors, glossary) for i, row in enumerate(layout.rows, start=1)]
+    warnings = list(raw.warnings)
+    if header.kind == "election_calendar" and anchors.voting_day is None:
+        warnings.append("NO_VOTING_DAY: the plan states no voting day; relative dates stay open")
+    return ParsedPlan(header, anchors, definitions, items, warnings)
+
+
+def _definitions(header: list[str], rows: list[PlanRow], footer: list[str]) -> list[Definition]:
+    texts = [*header, *(f"{r.action}\n{r.deadline}\n{r.executor}" for r in rows), *footer]
+    seen: dict[str, Definition] = {}
+    for text in texts:
+        if "далее" not in text.lower():
+            continue
+        for d in find_definitions(normalise(text)):
+            seen.setdefault(d.term.lower(), d)
+    return list(seen.values())
+
+
+def _item(ordinal: int, row: PlanRow, anchors: Anchors, glossary: Glossary) -> dict[str, Any]:
+    action, deadline_cell, executor_cell = row.action, row.deadline, row.executor
+    if row.confidence is not None:
+        action = fix_ocr_text(action, "action")
+        deadline_cell = fix_ocr_text(deadline_cell, "deadline")
+        executor_cell = fix_ocr_text(executor_cell, "executor")
+    action, deadline_text = normalise(action), normalise(deadline_cell)
+    deadline = parse_deadline(deadline_text, anchors)
+    executors = split_executors(executor_cell)
+    warnings = list(deadline.warnings)
+    if row.confidence is not None and row.confidence < LOW_CONFIDENCE:
+        warnings.append(f"LOW_OCR_CONFIDENCE: {row.confidence:.0f}")
+    refs = parse_legal_refs(f"{action} {deadline_text}".strip(), glossary)
+    return {
+        "ordinal": ordinal,
+        "item_no": row.item_no,
+        "section": normalise(row.section) if row.section else None,
+        "action": action,
+        "deadline_text": deadline_text,
+        "deadline_kind": deadline.kind,
+        "deadline_start": deadline.start,
+        "deadline_end": deadline.end,
+        "deadline_start_time": deadline.start_time,
+        "deadline_end_time": deadline.end_time,
+        "anchor": deadline.anchor,
+        "offset_days": deadline.offset_days,
+        "recurrence": deadline.recurrence,
+        "date_source": deadline.date_source,
+        "executors": executors,
+        "executors_canonical": canonical_executors(executors, glossary),
+        "legal_refs": refs,
+        "warnings": warnings,
+        "page": row.page,
+        "confidence": row.confidence,
+    }
+
+
+def anchor_dates(plan: ParsedPlan) -> dict[str, date | None]:
+    """The anchors as document columns."""
+    return {"publication_date": plan.anchors.publication, "voting_day": plan.anchors.voting_day}

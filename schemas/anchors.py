@@ -1,0 +1,31 @@
+"""Anchor dates that relative deadlines count from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+
+@dataclass(frozen=True, slots=True)
+class Anchors:
+    """Known event dates of one plan (header values, possibly overridden)."""
+
+    publication: date | None = None  # official publication of the decision calling the election
+    voting_day: date | None = None  # first day where voting lasts several days
+    voting_last_day: date | None = None  # last day of multi-day voting
+    approval: date | None = None  # date of the resolution / approval
+    year: int | None = None  # year for dates written without one
+
+    def overridden(self, **values: object) -> Anchors:
+        """A copy with the non-None ``values`` replacing the document's own."""
+        return replace(self, **{k: v for k, v in values.items() if v is not None})
+
+    @property
+    def default_year(self) -> int | None:
+        """The year for yearless dates: explicit, else from approval, voting or publication."""
+        if self.year:
+            return self.year
+        for d in (self.approval, self.voting_day, self.publication):
+            if d:
+                return d.year
+        return None
