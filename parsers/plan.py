@@ -7,7 +7,7 @@ the others and of file formats.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -59,12 +59,7 @@ def parse_plan(raw: RawDocument, overrides: Anchors | None = None) -> ParsedPlan
         year=header.year,
     )
     if overrides is not None:
-        anchors = anchors.overridden(
-            publication=overrides.publication,
-            voting_day=overrides.voting_day,
-            voting_last_day=overrides.voting_last_day,
-            year=overrides.year,
-        )
+        anchors = reanchor(anchors, overrides)
     definitions = _definitions(layout.header, layout.rows, layout.footer)
     glossary = Glossary(definitions)
     items = [_item(i, row, anchors, glossary) for i, row in enumerate(layout.rows, start=1)]
@@ -72,6 +67,17 @@ def parse_plan(raw: RawDocument, overrides: Anchors | None = None) -> ParsedPlan
     if header.kind == "election_calendar" and anchors.voting_day is None:
         warnings.append("NO_VOTING_DAY: the plan states no voting day; relative dates stay open")
     return ParsedPlan(header, anchors, definitions, items, warnings)
+
+
+def reanchor(found: Anchors, overrides: Anchors) -> Anchors:
+    """The document's anchors with the user's overrides applied.
+
+    A new voting day also moves the plan to its year and drops the old last voting day,
+    so a last-cycle plan is recomputed for the new election.
+    """
+    if overrides.voting_day is not None:
+        found = replace(found, voting_last_day=None, year=overrides.voting_day.year)
+    return found.overridden(overrides)
 
 
 def _definitions(header: list[str], rows: list[PlanRow], footer: list[str]) -> list[Definition]:

@@ -106,8 +106,9 @@ def _query(args: argparse.Namespace) -> int:
 
     sql = READY_QUERIES.get(args.sql, args.sql)
     frame = run_query(args.out, sql)
-    with pd.option_context("display.max_rows", 200, "display.max_colwidth", 80,
-                           "display.width", 200):
+    with pd.option_context(
+        "display.max_rows", 200, "display.max_colwidth", 80, "display.width", 200
+    ):
         print(frame.to_string(index=False))
     return 0
 
@@ -115,8 +116,15 @@ def _query(args: argparse.Namespace) -> int:
 def _export_ics(args: argparse.Namespace) -> int:
     from pipeline.ics import export_ics
 
-    n = export_ics(args.out, args.to, doc_ids=args.doc_ids, executor=args.executor,
-                   start=args.start, end=args.end, todo=args.todo)
+    n = export_ics(
+        args.out,
+        args.to,
+        doc_ids=args.doc_ids,
+        executor=args.executor,
+        start=args.start,
+        end=args.end,
+        todo=args.todo,
+    )
     print(f"wrote {n} events to {args.to}")
     return 0
 

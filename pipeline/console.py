@@ -29,8 +29,13 @@ def run_with_progress(args: argparse.Namespace) -> int:
     options = RunOptions(overrides=overrides, timeout=args.timeout)
     total = sum(1 for _ in discover(args.paths))
     progress = Progress(
-        TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("{task.description}"), console=console, disable=args.quiet,
+        TextColumn("[bold]ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        disable=args.quiet,
         transient=True,
     )
     with progress:
@@ -40,8 +45,13 @@ def run_with_progress(args: argparse.Namespace) -> int:
             progress.update(bar, advance=1, description=os.path.basename(outcome.source)[:40])
 
         summary = run_ingest(
-            args.paths, args.out, options=options, workers=args.workers,
-            dask_address=args.dask_address, force=args.force, on_outcome=tick,
+            args.paths,
+            args.out,
+            options=options,
+            workers=args.workers,
+            dask_address=args.dask_address,
+            force=args.force,
+            on_outcome=tick,
         )
     print_summary(console, summary, args.out)
     return 0

@@ -23,11 +23,27 @@ from pipeline.store import DatasetStore
 _WS = re.compile(r"\s+")
 _QUOTES = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„": '"', "ё": "е"})
 EXACT_ITEM_FIELDS = (
-    "section", "deadline_kind", "deadline_start", "deadline_end", "deadline_start_time",
-    "deadline_end_time", "anchor", "offset_days", "recurrence",
+    "section",
+    "deadline_kind",
+    "deadline_start",
+    "deadline_end",
+    "deadline_start_time",
+    "deadline_end_time",
+    "offset_days",
+    "recurrence",
 )
-DOC_FIELDS = ("kind", "publication_date", "voting_day", "year", "act_date", "act_number",
-              "approved_by", "issuer", "title")
+ANCHOR_KEYS = ("publication", "voting_day")
+DOC_FIELDS = (
+    "kind",
+    "publication_date",
+    "voting_day",
+    "year",
+    "act_date",
+    "act_number",
+    "approved_by",
+    "issuer",
+    "title",
+)
 SIMILAR_DOC_FIELDS = ("issuer", "title", "approved_by")
 
 
@@ -103,8 +119,9 @@ def evaluate(gold_paths: list[str], out: str) -> Scores:
     return scores
 
 
-def _score_document(scores: Scores, name: str, gold: dict[str, Any], doc: dict[str, Any],
-                    rows: list[dict[str, Any]]) -> None:
+def _score_document(
+    scores: Scores, name: str, gold: dict[str, Any], doc: dict[str, Any], rows: list[dict[str, Any]]
+) -> None:
     scores.add(name, "documents_found", 1.0)
     for key in DOC_FIELDS:
         if key in gold.get("document", {}):
@@ -142,15 +159,34 @@ def _score_item(scores: Scores, name: str, g: dict[str, Any], r: dict[str, Any])
     for key in EXACT_ITEM_FIELDS:
         if key in g:
             scores.add(name, key, float(_value(g[key]) == _value(r.get(key))))
+    if "anchor" in g:
+        scores.add(name, "anchor", float(same_anchor(g["anchor"], r.get("anchor"))))
     if {"deadline_kind", "deadline_start", "deadline_end"} <= g.keys():
-        window = all(_value(g[k]) == _value(r.get(k))
-                     for k in ("deadline_kind", "deadline_start", "deadline_end"))
+        window = all(
+            _value(g[k]) == _value(r.get(k))
+            for k in ("deadline_kind", "deadline_start", "deadline_end")
+        )
         scores.add(name, "deadline_window", float(window))
     if "executors" in g:
-        _f1(scores, name, "executors_f1", Counter(map(norm, g["executors"])),
-            Counter(map(norm, r.get("executors") or [])))
+        _f1(
+            scores,
+            name,
+            "executors_f1",
+            Counter(map(norm, g["executors"])),
+            Counter(map(norm, r.get("executors") or [])),
+        )
     if "legal_refs" in g:
         _refs_f1(scores, name, g["legal_refs"], r.get("legal_refs") or [])
+
+
+def same_anchor(want: str | None, got: str | None) -> bool:
+    """Anchor keys match exactly; a free-text event matches when it names the same event:
+    similar text, or one wording extends the other ("заседания" / "заседания, на котором …").
+    """
+    if want is None or got is None or want in ANCHOR_KEYS or got in ANCHOR_KEYS:
+        return want == got
+    a, b = norm(want), norm(got)
+    return similarity(a, b) >= 0.8 or a.startswith(b) or b.startswith(a)
 
 
 def _f1(scores: Scores, name: str, key: str, want: Counter[str], got: Counter[str]) -> None:
@@ -165,8 +201,9 @@ def _ref_key(ref: dict[str, Any]) -> tuple[str, ...]:
     return tuple(norm(ref.get(k)) for k in ("article", "part", "point", "subpoint"))
 
 
-def _refs_f1(scores: Scores, name: str, want: list[dict[str, Any]],
-             got: list[dict[str, Any]]) -> None:
+def _refs_f1(
+    scores: Scores, name: str, want: list[dict[str, Any]], got: list[dict[str, Any]]
+) -> None:
     """A reference matches when its numbers agree and its act is ≥ 0.85 similar."""
     free = list(got)
     tp = 0
@@ -181,8 +218,9 @@ def _refs_f1(scores: Scores, name: str, want: list[dict[str, Any]],
         scores.add(name, "legal_refs_f1", 2.0 * tp, float(total))
 
 
-def match_items(gold: list[dict[str, Any]], rows: list[dict[str, Any]]
-                ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+def match_items(
+    gold: list[dict[str, Any]], rows: list[dict[str, Any]]
+) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """Pairs (gold item, output row): by item_no, then in order by action similarity."""
     by_no: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
@@ -201,8 +239,7 @@ def match_items(gold: list[dict[str, Any]], rows: list[dict[str, Any]]
             unmatched.append(g)
     rest = [r for r in rows if id(r) not in used]
     for g in unmatched:
-        scored = [(similarity(g.get("action"), r["action"]), r) for r in rest
-                  if id(r) not in used]
+        scored = [(similarity(g.get("action"), r["action"]), r) for r in rest if id(r) not in used]
         if scored:
             sim, best = max(scored, key=lambda t: t[0])
             if sim >= 0.6:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 
 
@@ -16,9 +16,10 @@ class Anchors:
     approval: date | None = None  # date of the resolution / approval
     year: int | None = None  # year for dates written without one
 
-    def overridden(self, **values: object) -> Anchors:
-        """A copy with the non-None ``values`` replacing the document's own."""
-        return replace(self, **{k: v for k, v in values.items() if v is not None})
+    def overridden(self, other: Anchors) -> Anchors:
+        """A copy in which the values set in ``other`` replace this one's."""
+        changes = {k: getattr(other, k) for k in _FIELDS if getattr(other, k) is not None}
+        return replace(self, **changes)
 
     @property
     def default_year(self) -> int | None:
@@ -29,3 +30,6 @@ class Anchors:
             if d:
                 return d.year
         return None
+
+
+_FIELDS = tuple(f.name for f in fields(Anchors))

@@ -115,9 +115,8 @@ class ItemRecord(Record):
     def _window(self) -> ItemRecord:
         if not self.action.strip() and not self.deadline_text.strip():
             raise ValueError("item has neither action nor deadline text")
-        if self.deadline_kind == "recurring" and self.recurrence is not None:
-            if not self.recurrence.startswith("FREQ="):
-                raise ValueError(f"recurrence {self.recurrence!r} is not an RRULE value")
+        if self.recurrence is not None and not self.recurrence.startswith("FREQ="):
+            raise ValueError(f"recurrence {self.recurrence!r} is not an RRULE value")
         if self.deadline_kind == "date" and self.deadline_start != self.deadline_end:
             raise ValueError("a one-day deadline must have start == end")
         if self.deadline_kind == "by" and self.deadline_start is not None:

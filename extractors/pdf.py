@@ -1,0 +1,488 @@
+"""PDF with a text layer (method ``text_layer``), via pdfplumber.
+
+Per page: tables from ruling lines (``find_tables``, line strategy; the text strategy
+only on pages with no ruling lines at all, and only when the result looks like a
+table), text outside tables as one Paragraph per line, all ordered top to bottom.
+Cell lines are joined with ``\\n`` except hyphenated word breaks (``отдель-``/``ного``).
+
+Across pages a table whose continuation starts the next page (same columns, same
+x-positions) is merged into one Table: a repeated header row and a column-number row
+("1 2 3 4") are dropped, and a row split by the page break (its № cell empty, its text
+continuing) is merged into the previous row cell by cell.
+
+Pages without a usable text layer (no characters but images, ``(cid:N)`` glyphs, mostly
+non-letters) go to ``extractors.ocr.ocr_pdf_pages`` when that module exists.
+Coordinates are pdfplumber's: points, origin top-left; pages are 1-based.
+"""
+
+from __future__ import annotations
+
+import bisect
+import importlib
+import importlib.util
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from extractors.base import Backend, ExtractionError
+from extractors.textutil import (
+    Vocabulary,
+    clean_cell_text,
+    join_wrapped_lines,
+    normalize_line,
+    normalize_ws,
+)
+from schemas import Block, Cell, Paragraph, RawDocument, Table
+from schemas.raw import BBox
+
+LINE_SETTINGS: dict[str, Any] = {
+    "vertical_strategy": "lines",
+    "horizontal_strategy": "lines",
+    "snap_tolerance": 3,
+    "join_tolerance": 3,
+    "intersection_tolerance": 3,
+}
+TEXT_SETTINGS: dict[str, Any] = {
+    "vertical_strategy": "text",
+    "horizontal_strategy": "text",
+    "min_words_vertical": 3,
+    "min_words_horizontal": 1,
+}
+TOL = 2.0  # points: coordinates closer than this are the same grid line
+EDGE_TOL = 4.0  # points: column edges of two table parts that still match
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-–—\s]*\d{1,4}[-–—\s]*|(?:стр\.?|страница)\s*\d{1,4}(?:\s*из\s*\d{1,4})?)$", re.I
+)
+_CONTINUATION_START = re.compile(r"^[a-zа-яё,;:)\].\-–—]")
+
+
+@dataclass
+class _TableInfo:
+    """A table as read from one page, with the geometry needed to join parts."""
+
+    table: Table
+    xs: list[float]  # left edges of the grid columns
+    right: float
+    top: float
+    bottom: float
+
+
+@dataclass
+class _Page:
+    number: int
+    height: float
+    items: list[tuple[float, Paragraph | _TableInfo]] = field(default_factory=list)
+    needs_ocr: str | None = None  # why the text layer is unusable
+    has_content: bool = True
+
+
+def _cluster(values: Iterable[float]) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > TOL:
+            out.append(v)
+    return out
+
+
+def _count_in(grid: list[float], lo: float, hi: float) -> int:
+    """Grid lines in ``[lo, hi)`` with tolerance."""
+    return bisect.bisect_left(grid, hi - TOL) - bisect.bisect_left(grid, lo - TOL)
+
+
+def _index(grid: list[float], v: float) -> int:
+    return max(0, bisect.bisect_left(grid, v - TOL))
+
+
+def text_layer_problem(chars: list[dict[str, Any]], has_images: bool) -> str | None:
+    """Why a page's text layer is unusable (``None`` when it is fine)."""
+    if not chars:
+        return "no text layer" if has_images else None
+    texts = [str(c.get("text", "")) for c in chars]
+    nonspace = [t for t in texts if t.strip()]
+    if not nonspace:
+        return "no text layer" if has_images else None
+    n = len(nonspace)
+    if sum(1 for t in nonspace if t.startswith("(cid:")) > 0.1 * n:
+        return "unmapped glyphs (cid)"
+    joined = "".join(t for t in nonspace if len(t) == 1)
+    letters = sum(1 for ch in joined if ch.isalpha())
+    digits = sum(1 for ch in joined if ch.isdigit())
+    if n >= 20 and letters < 0.4 * n and letters + digits < 0.7 * n:
+        return "mostly non-letters"
+    latin1 = sum(1 for ch in joined if "\u00c0" <= ch <= "\u00ff")
+    private = sum(1 for ch in joined if "\ue000" <= ch <= "\uf8ff")
+    if n >= 20 and (latin1 > 0.3 * max(letters, 1) or private > 0.3 * n):
+        return "garbled encoding"
+    return None
+
+
+def _inside(obj: dict[str, Any], bbox: tuple[float, float, float, float]) -> bool:
+    h = (obj["x0"] + obj["x1"]) / 2
+    v = (obj["top"] + obj["bottom"]) / 2
+    return bbox[0] <= h < bbox[2] and bbox[1] <= v < bbox[3]
+
+
+def _chars_text(chars: list[dict[str, Any]]) -> str:
+    """Text of a cell's characters, one line per visual line: whether a break is a wrap
+    or a new paragraph is for the parsers to decide (they know the language)."""
+    import pdfplumber.utils
+
+    if not chars:
+        return ""
+    text = pdfplumber.utils.extract_text(chars)
+    return "\n".join(x for x in (normalize_line(t) for t in text.split("\n")) if x)
+
+
+def _table_from_cells(
+    bboxes: list[tuple[float, float, float, float]], chars: list[dict[str, Any]], page: int
+) -> _TableInfo | None:
+    xs = _cluster(b[0] for b in bboxes)
+    tops = _cluster(b[1] for b in bboxes)
+    if len(xs) < 2:
+        return None
+    right = max(b[2] for b in bboxes)
+    bottom = max(b[3] for b in bboxes)
+    # bucket characters by grid row for speed
+    buckets: list[list[dict[str, Any]]] = [[] for _ in tops]
+    for ch in chars:
+        v = (ch["top"] + ch["bottom"]) / 2
+        r = bisect.bisect_right(tops, v + 0.01) - 1
+        if 0 <= r < len(tops):
+            buckets[r].append(ch)
+    rows: dict[int, list[Cell]] = {}
+    for b in sorted(bboxes, key=lambda b: (round(b[1], 1), b[0])):
+        r, c = _index(tops, b[1]), _index(xs, b[0])
+        rowspan = max(1, _count_in(tops, b[1], b[3]))
+        colspan = max(1, _count_in(xs, b[0], b[2]))
+        cand = [ch for rr in range(r, min(r + rowspan, len(tops))) for ch in buckets[rr]]
+        text = _chars_text([ch for ch in cand if _inside(ch, b)])
+        rows.setdefault(r, []).append(
+            Cell(text, r, c, rowspan, colspan, page=page, bbox=(b[0], b[1], b[2], b[3]))
+        )
+    ordered = [sorted(rows[r], key=lambda cell: cell.col) for r in sorted(rows)]
+    renumbered = [[replace(c, row=i) for c in row] for i, row in enumerate(ordered)]
+    table = Table(rows=renumbered, n_cols=len(xs), page=page)
+    top = min(b[1] for b in bboxes)
+    return _TableInfo(table=table, xs=xs, right=right, top=top, bottom=bottom)
+
+
+def _looks_tabular(info: _TableInfo) -> bool:
+    """For the text strategy: enough rows and columns, most rows with ≥ 2 filled cells."""
+    rows = info.table.rows
+    if len(rows) < 3 or info.table.n_cols < 3:
+        return False
+    filled = sum(1 for row in rows if sum(1 for c in row if c.text) >= 2)
+    return filled >= 0.5 * len(rows)
+
+
+class PdfBackend(Backend):
+    """PDF files with a text layer; scanned pages are handed to OCR."""
+
+    formats = ("pdf",)
+    extensions = (".pdf",)
+
+    def is_valid(self) -> bool:
+        return b"%PDF-" in self.data[:1024]
+
+    # -- opening -------------------------------------------------------------------
+    def _open(self) -> Any:
+        import pdfplumber
+        from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+        password = str(self.options.extra.get("pdf_password", ""))
+        try:
+            pdf = pdfplumber.open(io.BytesIO(self.data), password=password)
+            _ = pdf.pages  # parses the page tree
+            return pdf
+        except Exception as exc:
+            cause: BaseException = exc
+            while cause.args and isinstance(cause.args[0], BaseException):
+                cause = cause.args[0]
+            if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
+                raise ExtractionError("the PDF is encrypted", detail=repr(cause)) from exc
+            raise ExtractionError(
+                f"the PDF is damaged: {_describe(cause)}", detail=repr(cause)
+            ) from exc
+
+    # -- conversion ----------------------------------------------------------------
+    def convert(self) -> RawDocument:
+        pdf = self._open()
+        doc = RawDocument(source=self.name, format="pdf", method="text_layer")
+        pages: list[_Page] = []
+        try:
+            n_pages = len(pdf.pages)
+            if n_pages > self.options.max_pages:
+                raise ExtractionError(
+                    f"the PDF has {n_pages} pages, more than the limit of {self.options.max_pages}",
+                    detail=self.name,
+                )
+            doc.pages = n_pages
+            for number, page in enumerate(pdf.pages, start=1):
+                try:
+                    pages.append(self._read_page(page, number))
+                except ExtractionError:
+                    raise
+                except Exception as exc:
+                    doc.warnings.append(f"PAGE_UNREADABLE: page {number}: {_describe(exc)}")
+                finally:
+                    page.close()
+        finally:
+            pdf.close()
+        if not pages and n_pages:
+            raise ExtractionError("the PDF is damaged: no page could be read", detail=self.name)
+        self._run_ocr(pages, doc)
+        doc.blocks.extend(_finish_cells(_join_pages(pages)))
+        return doc
+
+    def _read_page(self, page: Any, number: int) -> _Page:
+        import pdfplumber.utils
+
+        chars = page.chars
+        keys = {(c["text"], round(c["x0"]), round(c["top"])) for c in chars}
+        if len(keys) < len(chars):  # overprinted "fake bold" characters
+            chars = pdfplumber.utils.dedupe_chars(chars)
+        result = _Page(number=number, height=float(page.height))
+        problem = text_layer_problem(chars, bool(page.images))
+        if problem:
+            result.needs_ocr = problem
+            return result
+        if not chars:
+            result.has_content = False
+            return result
+        infos = self._tables(page, chars, number)
+        boxes = [(i.xs[0], i.top, i.right, i.bottom) for i in infos]
+        outside = [ch for ch in chars if not any(_inside(ch, b) for b in boxes)]
+        for info in infos:
+            result.items.append((info.top, info))
+        if outside:
+            textmap = pdfplumber.utils.chars_to_textmap(outside)
+            for line in textmap.extract_text_lines(strip=True, return_chars=False):
+                text = normalize_line(str(line["text"]))
+                if not text:
+                    continue
+                in_margin = (
+                    line["top"] < 0.08 * result.height or line["bottom"] > 0.92 * result.height
+                )
+                if in_margin and _PAGE_NUMBER.match(text):
+                    continue  # running page numbers carry nothing
+                bbox: BBox = (line["x0"], line["top"], line["x1"], line["bottom"])
+                result.items.append((line["top"], Paragraph(text=text, page=number, bbox=bbox)))
+        result.items.sort(key=lambda item: item[0])
+        return result
+
+    def _tables(self, page: Any, chars: list[dict[str, Any]], number: int) -> list[_TableInfo]:
+        infos = self._tables_with(page, chars, number, LINE_SETTINGS)
+        if infos:
+            return infos
+        long_edges = [e for e in page.edges if max(e["width"], e["height"]) > 20]
+        if long_edges:
+            return []
+        return [
+            i for i in self._tables_with(page, chars, number, TEXT_SETTINGS) if _looks_tabular(i)
+        ]
+
+    @staticmethod
+    def _tables_with(
+        page: Any, chars: list[dict[str, Any]], number: int, settings: dict[str, Any]
+    ) -> list[_TableInfo]:
+        out = []
+        for found in page.find_tables(table_settings=settings):
+            bbox = found.bbox
+            mine = [ch for ch in chars if _inside(ch, bbox)]
+            info = _table_from_cells(list(found.cells), mine, number)
+            if info is not None and any(c.text for row in info.table.rows for c in row):
+                out.append(info)
+        return out
+
+    # -- OCR -----------------------------------------------------------------------
+    def _run_ocr(self, pages: list[_Page], doc: RawDocument) -> None:
+        wanted = [p.number for p in pages if p.needs_ocr]
+        if not wanted:
+            return
+        content = [p for p in pages if p.has_content]
+        ocr = _ocr_module()
+        if ocr is None or not hasattr(ocr, "ocr_pdf_pages"):
+            if len(wanted) == len(content):
+                reasons = sorted({p.needs_ocr or "" for p in pages if p.needs_ocr})
+                raise ExtractionError(
+                    "the PDF has no text layer; OCR is not available",
+                    detail=f"{self.name}: pages {wanted}: {', '.join(reasons)}",
+                )
+            doc.warnings.append(
+                "PAGES_WITHOUT_TEXT_LAYER: " + ", ".join(map(str, wanted)) + " (OCR not available)"
+            )
+            return
+        result = ocr.ocr_pdf_pages(self.data, wanted, self.options)
+        by_page = _blocks_by_page(result, wanted)
+        for p in pages:
+            if p.number in by_page:
+                p.items = [(0.0, b) for b in by_page[p.number]]  # type: ignore[misc]
+        if 2 * len(wanted) >= len(content):
+            doc.method = "ocr"
+        else:
+            doc.warnings.append("PAGES_OCR: " + ", ".join(map(str, wanted)))
+
+
+def _ocr_module() -> Any:
+    try:
+        if importlib.util.find_spec("extractors.ocr") is None:
+            return None
+    except (ImportError, ValueError):
+        return None
+    return importlib.import_module("extractors.ocr")
+
+
+def _blocks_by_page(result: Any, wanted: list[int]) -> dict[int, list[Block]]:
+    """Normalise what the OCR hook returns: a RawDocument, {page: blocks} or blocks."""
+    if isinstance(result, RawDocument):
+        result = result.blocks
+    if isinstance(result, Mapping):
+        return {int(k): list(v) for k, v in result.items()}
+    out: dict[int, list[Block]] = {}
+    for block in result or []:
+        page = getattr(block, "page", None) or wanted[0]
+        out.setdefault(int(page), []).append(block)
+    return out
+
+
+def _describe(exc: BaseException) -> str:
+    text = normalize_ws(str(exc)) or type(exc).__name__
+    return text[:200]
+
+
+# --- joining table parts across pages ----------------------------------------------
+
+
+def _texts(row: list[Cell]) -> tuple[str, ...]:
+    return tuple(normalize_ws(c.text).lower() for c in row)
+
+
+def _is_column_numbers(row: list[Cell]) -> bool:
+    texts = [normalize_ws(c.text).rstrip(".") for c in row]
+    return len(texts) >= 2 and texts == [str(i) for i in range(1, len(texts) + 1)]
+
+
+def _regrid(cont: _TableInfo, base: _TableInfo) -> list[list[Cell]] | None:
+    """The continuation's cells on the base table's column grid (``None`` if they differ)."""
+    if abs(cont.xs[0] - base.xs[0]) > EDGE_TOL or abs(cont.right - base.right) > EDGE_TOL:
+        return None
+    for x in cont.xs:
+        if min(abs(x - b) for b in base.xs) > EDGE_TOL:
+            return None
+    rows = []
+    for row in cont.table.rows:
+        new_row = []
+        for c in row:
+            if c.bbox is None:
+                return None
+            x0, _, x1, _ = c.bbox
+            col = min(range(len(base.xs)), key=lambda i: abs(base.xs[i] - x0))
+            edges = [*base.xs, base.right]
+            span = sum(1 for e in edges[col + 1 :] if e <= x1 + EDGE_TOL)
+            new_row.append(replace(c, col=col, colspan=max(1, span)))
+        rows.append(new_row)
+    return rows
+
+
+def _join_text(a: str, b: str) -> str:
+    return f"{a}\n{b}" if a and b else a or b
+
+
+def _finish_cells(blocks: list[Block]) -> list[Block]:
+    """Cell lines are kept raw while pages are joined; now undo hyphenation (checked
+    against the document's own words) and clean each cell."""
+    vocabulary = Vocabulary()
+    for block in blocks:
+        if isinstance(block, Table):
+            for row in block.rows:
+                for c in row:
+                    vocabulary.add(c.text)
+        else:
+            vocabulary.add(block.text)
+    for block in blocks:
+        if isinstance(block, Table):
+            block.rows = [
+                [
+                    replace(
+                        c, text=clean_cell_text(join_wrapped_lines(c.text.split("\n"), vocabulary))
+                    )
+                    for c in row
+                ]
+                for row in block.rows
+            ]
+    return blocks
+
+
+_OPEN_END = re.compile(
+    r"(?:[-,(«\u2010]|\b(?:в|во|и|с|со|по|на|о|об|для|от|к|за|из|при|до|или|а|не|что|"
+    r"чем|том|числе))$",
+    re.IGNORECASE,
+)
+
+
+def _row_continues(prev: list[Cell], cont: list[Cell], main_col: int) -> bool:
+    """Is ``cont`` (first row on the new page) the rest of ``prev`` cut by the page break?
+
+    Its № cell must be empty while ``prev`` has a number. Then the main (widest) column
+    decides: continued text starts in lower case or with punctuation, or the previous
+    part stopped mid-phrase; an empty main cell means that part ended on the last page.
+    """
+    prev_by_col = {c.col: c for c in prev}
+    cont_by_col = {c.col: c for c in cont}
+    first, prev_first = cont_by_col.get(0), prev_by_col.get(0)
+    if first is None or first.text or prev_first is None or not prev_first.text:
+        return False
+    if len(prev) < 2 or len(cont) < 2:
+        return False  # a heading row merged across the table is complete
+    main, prev_main = cont_by_col.get(main_col), prev_by_col.get(main_col)
+    if main is None or prev_main is None:
+        return False
+    if not main.text:
+        return bool(prev_main.text) or not any(c.text for c in cont)
+    if _CONTINUATION_START.match(main.text):
+        return True
+    return bool(_OPEN_END.search(prev_main.text.split("\n")[-1].strip()))
+
+
+def _merge_parts(base: _TableInfo, cont: _TableInfo, rows: list[list[Cell]]) -> None:
+    table = base.table
+    header_rows = {_texts(r) for r in table.rows[:3]}
+    while rows and (_texts(rows[0]) in header_rows or _is_column_numbers(rows[0])):
+        rows.pop(0)
+    widths = [b - a for a, b in zip(base.xs, [*base.xs[1:], base.right], strict=True)]
+    main_col = max(range(len(widths)), key=lambda i: widths[i])
+    if rows and table.rows and _row_continues(table.rows[-1], rows[0], main_col):
+        last = table.rows[-1]
+        by_col = {c.col: i for i, c in enumerate(last)}
+        for c in rows.pop(0):
+            if c.col in by_col:
+                i = by_col[c.col]
+                last[i] = replace(last[i], text=_join_text(last[i].text, c.text))
+            elif c.text:
+                last.append(replace(c, row=len(table.rows) - 1))
+        last.sort(key=lambda c: c.col)
+    start = len(table.rows)
+    for i, row in enumerate(rows):
+        table.rows.append([replace(c, row=start + i) for c in row])
+    base.bottom = cont.bottom
+
+
+def _join_pages(pages: list[_Page]) -> list[Block]:
+    """Blocks of all pages in order, table parts across page breaks joined."""
+    blocks: list[Block] = []
+    infos: dict[int, _TableInfo] = {}  # id(Table) → geometry of its first part
+    for page in pages:
+        for k, (_top, item) in enumerate(page.items):
+            if isinstance(item, _TableInfo):
+                base = infos.get(id(blocks[-1])) if blocks and k == 0 else None
+                rows = _regrid(item, base) if base is not None else None
+                if base is not None and rows is not None:
+                    _merge_parts(base, item, rows)
+                    continue
+                infos[id(item.table)] = item
+                blocks.append(item.table)
+            else:
+                blocks.append(item)
+    return blocks

@@ -1,0 +1,1 @@
+"""Gazetteers of the parsers (package data)."""

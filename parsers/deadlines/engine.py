@@ -1,0 +1,255 @@
+"""Pieces → windows → :class:`Deadline`: merging, stated-versus-computed checks, caching."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+
+from parsers.deadlines import vocab
+from parsers.deadlines.grammar import scan
+from parsers.deadlines.model import Deadline
+from parsers.deadlines.phrases import count
+from parsers.deadlines.pieces import Ctx, Win
+from parsers.deadlines.tokens import Tok, clean, tokenize
+from schemas.anchors import Anchors
+
+_DATED = frozenset({"rule", "event", "stated"})
+_WS = re.compile(r"\s+")
+_HAS_CONTENT = re.compile(r"[0-9A-Za-zА-Яа-яЁё]")
+_NOTHING = frozenset({"нет", "не установлен", "не установлено", "не предусмотрено", "отсутствует"})
+
+
+def parse_deadline(text: str, anchors: Anchors) -> Deadline:
+    """The deadline of one cell, counted from ``anchors`` (results cached per text + anchors)."""
+    return _parse(_WS.sub(" ", text or "").strip(), anchors)
+
+
+@lru_cache(maxsize=65536)
+def _parse(text: str, anchors: Anchors) -> Deadline:
+    body = clean(text)
+    if not _HAS_CONTENT.search(body) or body.lower() in _NOTHING:
+        return Deadline("none")
+    toks = tokenize(body)
+    ctx = Ctx(body, anchors, anchors.default_year)
+    pieces = scan(toks, ctx)
+    if not pieces:
+        return Deadline("on_event", warnings=(f"UNRECOGNISED_DEADLINE: {body}",))
+    windows = _windows(pieces, toks, ctx)
+    return _finish(windows, toks, ctx)
+
+
+# --- merging ----------------------------------------------------------------------------------
+
+
+def _separated(toks: list[Tok], i: int, j: int) -> bool:
+    """Whether "а", "либо", "или", ";" stand between two pieces (alternative windows)."""
+    return any(toks[k].low in vocab.HARD_SEPARATORS for k in range(i, j))
+
+
+def _windows(pieces: list[Win], toks: list[Tok], ctx: Ctx) -> list[Win]:
+    """Adjacent pieces merged left to right into windows."""
+    out: list[Win] = []
+    cur = pieces[0]
+    for p in pieces[1:]:
+        merged = None if _separated(toks, cur.i1, p.i0) else _merge(cur, p, ctx)
+        if merged is None:
+            out.append(cur)
+            cur = p
+        else:
+            merged.i0, merged.i1 = cur.i0, p.i1
+            cur = merged
+    out.append(cur)
+    return out
+
+
+def _sides(w: Win) -> tuple[bool, bool]:
+    """Which bounds a window's kind gives: (start, end)."""
+    return {"by": (False, True), "from": (True, False)}.get(w.kind, (True, True))
+
+
+def _merge(a: Win, b: Win, ctx: Ctx) -> Win | None:
+    """One window from two adjacent pieces, or None when ``b`` starts a new window."""
+    if b.role == "time":
+        if b.start_time and not a.start_time:
+            a.start_time = b.start_time
+        if b.end_time and not a.end_time:
+            a.end_time = b.end_time
+        return a
+    if a.role == "time" and b.role in _DATED:
+        b.start_time = b.start_time or a.start_time
+        b.end_time = b.end_time or a.end_time
+        return b
+    if a.role == "cond" and b.role in ("cond", *_DATED, "keyword"):
+        if b.role == "cond" and b.anchor is None:
+            b.anchor = a.anchor
+        b.warnings = a.warnings + b.warnings
+        return b if b.role != "cond" else a
+    if b.role == "cond":
+        return a
+    if a.role == "keyword" or b.role == "keyword":
+        kw, dated = (a, b) if a.role == "keyword" else (b, a)
+        if dated.role == "keyword":
+            return a
+        _take_bounds(kw, dated)
+        return kw
+    if a.rule is not None and a.rule.elided and b.rule is not None and not b.rule.elided:
+        r = a.rule
+        r.unit = r.unit or b.rule.unit
+        r.mode, r.key, r.text, r.shift = b.rule.mode, b.rule.key, b.rule.text, b.rule.shift
+        r.elided = False
+        a.warnings = []
+        count(r, ctx, a)
+    if b.role == "stated" and a.role in _DATED and _confirm(a, b):
+        return a
+    if a.role == "stated" and b.role in ("rule", "event") and _confirm(b, a):
+        return b  # "24.07.2024 (не позднее чем за 45 дней до дня голосования)"
+    if a.kind == "from" and b.kind == "by" and a.end_c is None and a.end_s is None:
+        a.kind = "range"
+        a.end_c, a.end_s, a.end_time = b.end_c, b.end_s, b.end_time or a.end_time
+        if a.anchor is None:
+            a.anchor, a.offset = b.anchor, b.offset
+        a.warnings += b.warnings
+        return a
+    return None
+
+
+def _confirm(a: Win, b: Win) -> bool:
+    """A stated piece beside a rule or a stated date: fill the open side(s) of ``a``."""
+    a_start, a_end = _sides(a)
+    if b.kind == "by":
+        give = (False, True)
+    elif b.kind == "from":
+        give = (True, False)
+    elif b.kind == "range":
+        give = (True, True)
+    else:  # one stated day: it is the side the rule gives
+        give = (a_start, a_end) if a.kind != "range" else (False, True)
+    if a.role == "stated" and not (a.kind == "from" and give == (False, True)):
+        return False
+    if (give[0] and a.start_s is not None) or (give[1] and a.end_s is not None):
+        return False
+    if a.kind == "by" and give == (True, False):
+        return False
+    if give[0]:
+        a.start_s = b.start_s if b.kind != "by" else b.end_s
+        a.start_time = a.start_time or b.start_time
+    if give[1]:
+        a.end_s = b.end_s if b.kind not in ("from",) else b.start_s
+        if b.kind == "date" and b.end_s is None:
+            a.end_s = b.start_s
+        a.end_time = a.end_time or b.end_time
+    if b.kind == "date" and a.kind == "date" and b.start_time and not a.start_time:
+        a.start_time = b.start_time
+    if (give[0] and not a_start) or (give[1] and not a_end) or b.kind == "range":
+        a.kind = "range"
+    a.warnings += b.warnings
+    return True
+
+
+def _take_bounds(kw: Win, dated: Win) -> None:
+    """A keyword window ("ежемесячно", "периодически") takes the bounds of a dated piece."""
+    for f in ("start_c", "end_c", "start_s", "end_s", "start_time", "end_time"):
+        if getattr(kw, f) is None:
+            setattr(kw, f, getattr(dated, f))
+    kw.anchor = kw.anchor or dated.anchor
+    kw.offset = kw.offset if kw.offset is not None else dated.offset
+    kw.warnings += dated.warnings
+
+
+# --- the result -------------------------------------------------------------------------------
+
+
+def _finish(windows: list[Win], toks: list[Tok], ctx: Ctx) -> Deadline:
+    """The first window fills the fields; the rest of the cell goes to ``SECONDARY_WINDOW``."""
+    w = windows[0]
+    warnings = list(w.warnings)
+    if w.kind == "time":  # "до 18 часов" alone
+        w.kind = "by"
+    start = w.start_s or w.start_c
+    end = w.end_s or w.end_c
+    if w.kind == "date":
+        start = start or end
+        end = end or start
+        if start != end:  # a day whose stated and computed values differ stays one window
+            w.kind = "range"
+    elif w.kind == "by":
+        start = None
+    elif w.kind == "from":
+        end = None
+    sources = []
+    for c, s in ((w.start_c, w.start_s), (w.end_c, w.end_s)):
+        if s is not None and c is not None:
+            if s != c:
+                warnings.append(
+                    f"STATED_DATE_MISMATCH: rule gives {c.isoformat()}, text says {s.isoformat()}"
+                )
+                sources.append("mismatch")
+            else:
+                sources.append("both")
+        elif s is not None:
+            sources.append("stated")
+        elif c is not None:
+            sources.append("computed")
+    if start is None and end is None:
+        source = None
+    elif "mismatch" in sources:
+        source = "stated"
+    elif "both" in sources:
+        source = "both"
+    elif "stated" in sources:
+        source = "stated"
+    else:
+        source = "computed" if sources else None
+    warnings += _year_warnings(w, start, end, ctx)
+    if len(windows) > 1:
+        rest = ctx.text[toks[w.i1 - 1].end :].strip(" ,;.—:")
+        if rest:
+            warnings.append(f"SECONDARY_WINDOW: {rest}")
+    return Deadline(
+        kind=w.kind,
+        start=start,
+        end=end,
+        start_time=w.start_time,
+        end_time=w.end_time,
+        anchor=w.anchor,
+        offset_days=w.offset,
+        recurrence=w.recurrence,
+        date_source=source,
+        warnings=tuple(dict.fromkeys(warnings)),
+    )
+
+
+def _year_warnings(w: Win, start: date | None, end: date | None, ctx: Ctx) -> list[str]:
+    """Stated years that are obviously wrong: a reversed range, a date a year off every anchor."""
+    out: list[str] = []
+    if start and end and start > end:
+        out.append(
+            f"SUSPICIOUS_YEAR: the range starts {start.isoformat()} after it ends {end.isoformat()}"
+        )
+    a = ctx.anchors
+    refs = [d for d in (a.publication, a.voting_day, a.voting_last_day, a.approval) if d]
+    if not refs:
+        return out
+    years = {r.year for r in refs}
+
+    def gap(d: date) -> int:
+        return min(abs((d - r).days) for r in refs)
+
+    for d in (w.start_s, w.end_s):
+        if d is None or d.year in years or gap(d) <= 180:
+            continue
+        for y in sorted(years):
+            if abs(d.year - y) != 1:
+                continue
+            try:
+                moved = d.replace(year=y)
+            except ValueError:
+                continue
+            if gap(moved) <= 60:
+                out.append(
+                    f"SUSPICIOUS_YEAR: {d.isoformat()} is a year away from every "
+                    f"anchor (perhaps {moved.isoformat()})"
+                )
+                break
+    return out

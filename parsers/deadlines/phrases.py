@@ -1,0 +1,238 @@
+"""Shared sub-rules of the phrase families: qualifier, amount, direction, the event noun phrase,
+and counting a relative rule from the anchors (:mod:`parsers.deadlines.counting`)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from parsers.deadlines import counting, vocab
+from parsers.deadlines.pieces import Ctx, Cur, Rule, Win
+from parsers.deadlines.tokens import AMT, DATE, MONTH, NUM, TIME, WORD
+
+
+def qualifier(c: Cur) -> str | None:
+    """ "не позднее [чем]" → by, "не ранее" → from, "не менее" → min, "не более" → max, …"""
+    q: str | None = None
+    w0, w1 = c.low(), c.low(1)
+    if w0 == "не" and w1 in vocab.LATE:
+        q, k = "by", 2
+    elif w0 == "не" and w1 in vocab.EARLY:
+        q, k = "from", 2
+    elif w0 == "не" and w1 == "менее":
+        q, k = "min", 2
+    elif w0 == "не" and w1 == "более":
+        q, k = "max", 2
+    elif w0 == "н/п" or w0 in vocab.END_VERBS:
+        q, k = "by", 1
+    elif w0 == "н/р" or w0 in vocab.START_VERBS:
+        q, k = "from", 1
+    else:
+        return None
+    c.i += k
+    c.take(",")
+    c.take("чем")
+    return q
+
+
+def amount(c: Cur, elide: bool = False) -> tuple[int, str | None] | None:
+    """N + unit ("10 дней", "двое суток", "5-дневный", "полгода", "месяца" = 1 month)."""
+    t = c.tok()
+    if t is None:
+        return None
+    if t.kind == AMT and isinstance(t.val, tuple):
+        c.i += 1
+        n, unit = t.val
+        return int(n), str(unit)
+    if t.kind == NUM and isinstance(t.val, int) and t.val <= 400:
+        j = 1
+        while c.low(j) in vocab.UNIT_FILLERS:
+            j += 1
+        unit = vocab.UNITS.get(c.low(j))
+        if unit:
+            c.i += j + 1
+            if c.low() == "." and c.t[c.i - 1].low in ("дн", "ч"):
+                c.i += 1
+            return t.val, unit
+        if elide and c.low(1) in ("и", ",", "—"):
+            c.i += 1
+            return t.val, None
+        return None
+    unit = vocab.UNITS.get(t.low, "")
+    if t.kind == WORD and (unit in ("w", "m", "y") or t.low in ("сутки", "суток")):
+        c.i += 1  # "в течение месяца", "в течение суток": one unit
+        return 1, unit
+    return None
+
+
+def direction(c: Cur) -> tuple[str, int] | None:
+    """ "со дня" / "с момента" / "от" → from_day; "после [дня]" / "по завершении" → after_day;
+    "до [дня]" / "предшествующих дню" → before. The second value shifts E ("следующего за")."""
+    w0, w1 = c.low(), c.low(1)
+    if w0 in ("со", "с") and w1 in ("дня", "даты", "момента", "дн", "дней"):
+        c.i += 2
+        c.take(",")
+        return "from_day", following(c)
+    if w0 == "с" and c.kind(1) == WORD and w1 not in vocab.NP_STOP:
+        c.i += 1
+        return "from_day", 0
+    if w0 == "от" and c.kind(1) == WORD:
+        c.i += 1
+        c.take("дня", "даты")
+        return "from_day", 0
+    if w0 == "после":
+        c.i += 1
+        c.take("дня")
+        c.take(",")
+        return "after_day", following(c)
+    if w0 == "по" and w1 in ("завершении", "окончании", "истечении", "получении", "поступлении"):
+        c.i += 1
+        if w1 in ("завершении", "окончании", "истечении"):
+            c.i += 1
+        return "after_day", 0
+    if w0 in ("следующих", "следующие") and w1 == "за":
+        c.i += 2
+        c.take("днем", "днём", "датой")
+        return "after_day", 0
+    if w0 == "," and w1 in ("следующих", "следующие", "предшествующих", "предшествующие"):
+        c.i += 1
+        return direction(c)
+    if w0 in ("предшествующих", "предшествующие"):
+        c.i += 1
+        c.take("дню", "дате", "дня")
+        return "before", 0
+    if w0 == "до":
+        c.i += 1
+        c.take(*vocab.DAY_WORDS)
+        return "before", 0
+    return None
+
+
+def following(c: Cur) -> int:
+    """ "следующего за днем" after "со дня," → +1."""
+    if c.low() in ("следующего", "следующий") and c.low(1) == "за":
+        c.i += 2
+        c.take("днем", "днём", "датой", "днями")
+        return 1
+    return 0
+
+
+_PREP_BEFORE_VALUE = frozenset({"с", "со", "по", "до", "к", "на", "в", "не", "н/п", "н/р"})
+_VALUE_KINDS = frozenset({DATE, NUM, TIME, MONTH, AMT})
+_NP_MAX = 14
+
+
+def event(c: Cur, ctx: Ctx) -> tuple[str | None, str | None]:
+    """The event noun phrase at the cursor → (anchor key, anchor text)."""
+    t = c.t
+    i0 = c.i
+    words: list[str] = []
+    while c.i < c.n:
+        tk = t[c.i]
+        w = tk.low
+        if tk.kind in _VALUE_KINDS:  # a number or date ends the event's name
+            break
+        if w == "(":  # keep "(публикации)", "(досрочного голосования)"; stop before "(с 24.06)"
+            j = c.i + 1
+            while j < c.n and t[j].low != ")" and t[j].kind == WORD:
+                j += 1
+            if j < c.n and t[j].low == ")" and j > c.i + 1:
+                words.extend(x.low for x in t[c.i : j + 1])
+                c.i = j + 1
+                continue
+            break
+        if w in vocab.NP_STOP or w in (",", ".", ")"):
+            break
+        nxt = c.tok(1)
+        if w in _PREP_BEFORE_VALUE and nxt is not None and nxt.kind in _VALUE_KINDS:
+            break
+        if w == "и" and c.low(1) in ("не", "до", "по", "с", "со", "н/п", "н/р"):
+            break
+        if w == "по" and (c.low(1) in vocab.ON_EVENT_BY or c.low(2) in vocab.ON_EVENT_BY):
+            break
+        words.append(w)
+        c.i += 1
+    if not words:
+        return None, None
+    key = vocab.classify_anchor(words)
+    if key:
+        return key, None
+    last = min(c.i, i0 + _NP_MAX) - 1
+    text = ctx.text[t[i0].start : t[last].end].strip(" ,.;:—")
+    return None, text or None
+
+
+def anchor_date(key: str | None, ctx: Ctx) -> date | None:
+    """The day of a known anchor, else None."""
+    a = ctx.anchors
+    if key == "publication":
+        return a.publication
+    if key == "voting_day":
+        return a.voting_day
+    if key == "voting_last":
+        return a.voting_last_day or a.voting_day
+    return None
+
+
+def anchor_name(key: str | None, text: str | None) -> str | None:
+    """The ``anchor`` field: ``publication``, ``voting_day`` or the event's text."""
+    if key == "publication":
+        return "publication"
+    if key in ("voting_day", "voting_last"):
+        return "voting_day"
+    return text
+
+
+# --- counting a rule --------------------------------------------------------------------------
+
+
+def count(rule: Rule, ctx: Ctx, win: Win) -> None:
+    """Fill ``win`` (kind, computed dates, anchor, offset, warnings) from ``rule``."""
+    n, unit = rule.n, rule.unit or "d"
+    e = anchor_date(rule.key, ctx)
+    if e is not None and rule.shift:
+        e = e + timedelta(days=rule.shift)
+    win.anchor = anchor_name(rule.key, rule.text)
+    sign = -1 if rule.shape == "before" or rule.mode == "before" else 1
+    win.offset = None
+    if unit in ("d", "w"):
+        win.offset = sign * n * (7 if unit == "w" else 1)
+    elif unit in ("m", "y"):
+        win.warnings.append(f"OFFSET_MONTHS: {sign * n * (12 if unit == 'y' else 1)}")
+    q = rule.qual
+    if rule.shape == "within":
+        win.kind = "range"  # "в трехдневный срок" with no event named: a window all the same
+    elif rule.shape == "expire":
+        win.kind = "from"
+    elif q in ("by", "min", "max") or (q is None and rule.shape == "before"):
+        win.kind = "by"  # a bare "за N дней до E" is a latest day too
+    elif q == "from":
+        win.kind = "from"
+    else:
+        win.kind = "date"
+    if unit == "h":
+        win.warnings.append(f"HOURS_PERIOD: {n} часов")
+        if n % 24 == 0:
+            win.offset = sign * n // 24
+        if win.kind == "date":
+            win.kind = "by"
+        return
+    if e is None:
+        return
+    if rule.shape == "within":
+        if rule.mode == "before":
+            s, t = counting.within_before(e, n, unit)
+            if rule.also_eday:
+                t = e
+        elif rule.mode == "after_day":
+            s, t = counting.within_after(e, n, unit)
+        else:
+            s, t = counting.within_from(e, n, unit)
+        win.start_c, win.end_c = s, t
+        return
+    d = counting.before(e, n, unit) if rule.shape == "before" else counting.after(e, n, unit)
+    if win.kind in ("by",):
+        win.end_c = d
+    elif win.kind == "from":
+        win.start_c = d
+    else:
+        win.start_c = win.end_c = d

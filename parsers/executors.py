@@ -1,0 +1,535 @@
+"""Executor cells → one entry per responsible body or person.
+
+Grammar, applied in order to a cell (line breaks of the source cell are '\\n'):
+
+1. bracketed qualifiers are dropped: "(по согласованию)", "(Росреестр)", "(далее – X)";
+2. a line continues the previous one unless it begins a new body (a nominative noun
+   group whose head is a known body, a person, a legal-form acronym);
+3. hard separators: ';', "совместно с", "при участии", "а при его отсутствии —";
+4. commas split, except inside quotes and inside a participial phrase
+   ("Организации, осуществляющие выпуск …, редакции …" → the phrase stays whole
+   until a new body head follows);
+5. "и"/"либо"/"или" split only between two complete bodies;
+6. glued bodies are split: a person's name ("Иванов И.И.", "И.И. Иванов") after or
+   before a body, a legal-form acronym with a quoted name (КГКУ "…"), a capitalised
+   nominative body group starting mid-cell ("… Общественный штаб …").
+
+The gazetteer of body heads, posts, legal forms and acronyms is ``data/bodies.txt``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from parsers import morph
+from parsers.definitions import Glossary
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Lemmas and acronyms that mark executors."""
+
+    heads: frozenset[str]
+    roles: frozenset[str]
+    forms: frozenset[str]
+    abbrs: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The gazetteer loaded from ``data/bodies.txt``."""
+    sections: dict[str, set[str]] = {"heads": set(), "roles": set(), "forms": set(), "abbrs": set()}
+    cur: set[str] | None = None
+    path = Path(__file__).with_name("data") / "bodies.txt"
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("["):
+            cur = sections.setdefault(line.strip("[]"), set())
+            continue
+        if cur is not None:
+            cur.add(line)
+    return Gazetteer(
+        frozenset(sections["heads"]),
+        frozenset(sections["roles"]),
+        frozenset(sections["forms"]),
+        frozenset(sections["abbrs"]),
+    )
+
+
+_UP = "А-ЯЁ"
+_LO = "а-яё"
+_SURNAME = rf"[{_UP}][{_LO}]+(?:-[{_UP}][{_LO}]+)?"
+_INITIALS = rf"[{_UP}]\.\s?(?:[{_UP}]\.)?"
+_PERSON_AFTER = re.compile(rf"(?<![\w.])(?P<s>{_SURNAME})\s+(?P<i>{_INITIALS})(?![{_LO}])")
+_PERSON_BEFORE = re.compile(rf"(?<![\w.])(?P<i>{_INITIALS})\s*(?P<s>{_SURNAME})(?![\w])")
+_QUOTED = re.compile(r"«[^«»]*»|“[^“”]*”|„[^„“”]*[“”]|\"[^\"\n]*\"")
+_HARD = re.compile(
+    r"\s*;\s*"
+    r"|\s*,?\s+(?:совместно|во\s+взаимодействии|в\s+взаимодействии)\s+с(?:о)?\s+"
+    r"|\s*,?\s+(?:при\s+участии|с\s+участием)\s+"
+    r"|\s*,?\s*а\s+при\s+(?:его|ее|её|их)\s+отсутствии\s*[-–—−]?\s*(?:(?:в|во)\s+)?"
+    r"|\s*,?\s+а\s+также\s+"
+)
+_COORD = re.compile(r"\s+(?:и|либо|или)\s+")
+_LEAD = re.compile(r"^(?:[-–—•·*]+|\d{1,2}[.)]\s|и\s+|а\s+также\s+|либо\s+|или\s+)\s*")
+_REL = frozenset({"который", "являться", "в", "на", "по", "при", "для", "из", "от", "с", "за"})
+
+
+def _mask_quotes(s: str) -> str:
+    """``s`` with the insides of quotes replaced by underscores (same length)."""
+    return _QUOTED.sub(lambda m: m.group(0)[0] + "_" * (len(m.group(0)) - 2) + m.group(0)[-1], s)
+
+
+def _drop_brackets(s: str) -> str:
+    """``s`` without qualifiers and aliases in brackets; glosses such as
+    "(оказывающие услуги)" are part of the name and stay."""
+    masked = _mask_quotes(s)
+    spans: list[tuple[int, int]] = []
+    stack: list[int] = []
+    for i, ch in enumerate(masked):
+        if ch == "(":
+            stack.append(i)
+        elif ch == ")" and stack:
+            a = stack.pop()
+            if not stack:
+                spans.append((a, i + 1))
+    if stack:  # unbalanced: drop from the first open bracket to the end of its line
+        a = stack[0]
+        e = s.find("\n", a)
+        spans.append((a, len(s) if e < 0 else e))
+    out, pos = [], 0
+    for a, b in sorted(spans):
+        if a < pos:
+            continue
+        if _keep_bracket(s[a + 1 : b - 1] if s[b - 1 : b] == ")" else s[a + 1 : b]):
+            continue
+        out.append(s[pos:a])
+        pos = b
+    out.append(s[pos:])
+    return re.sub(r"[ \t]+([,.;])", r"\1", re.sub(r"[ \t]+", " ", "".join(out)))
+
+
+def _keep_bracket(inner: str) -> bool:
+    """A bracketed gloss that belongs to the name: a participle or lower-case noun phrase."""
+    w = _first_word(inner)
+    if w is None or not w.text[:1].islower() or inner[: w.start].strip():
+        return False
+    if w.text.lower() == "далее":
+        return False
+    ps = morph.parses(w.text)
+    return ps[0].tag.POS in ("PRTF", "ADJF", "NOUN") and not morph.has_pos(w.text, "PREP")
+
+
+def split_executors(cell: str) -> list[str]:
+    """Each responsible body or person of an executor cell, as written."""
+    if not cell or not cell.strip():
+        return []
+    return list(_split_cached(cell))
+
+
+@lru_cache(maxsize=4096)
+def _split_cached(cell: str) -> tuple[str, ...]:
+    text = cell.replace("\xa0", " ").replace("\r", "").replace("\t", " ")
+    text = _drop_brackets(text)
+    lines = [ln.strip() for ln in text.split("\n")]
+    lines = [ln for ln in lines if ln]
+    joined: list[str] = []
+    for i, ln in enumerate(lines):
+        body = _LEAD.sub("", ln).strip()
+        # judge a line by the words that start on it, wherever the cell wrapped them
+        ahead = " ".join([body, *lines[i + 1 : i + 3]])
+        if joined and _broken_word(joined[-1], ln):
+            joined[-1] = joined[-1].rstrip() + ln
+        elif joined and not _starts_body(ahead, joined[-1]):
+            joined[-1] = joined[-1].rstrip() + " " + ln
+        elif body:
+            joined.append(body)
+    out: list[str] = []
+    for seg in joined:
+        for piece in _split_hard(seg):
+            for item in _split_commas(piece):
+                for sub in _split_coord(item):
+                    out.extend(_split_glued(sub))
+    result: list[str] = []
+    for item in out:
+        item = _clean(item)
+        if item and item not in result:
+            result.append(item)
+    return tuple(result)
+
+
+def _clean(item: str) -> str:
+    item = " ".join(item.split()).strip(" ,;:-–—")
+    item = _LEAD.sub("", item).strip()
+    m = re.match(r"(?:в|во)\s+(?=\S)", item)
+    if m and _group_nominative(item[m.end() :]):
+        item = item[m.end() :]
+    if item.endswith(".") and not re.search(rf"(?:\b[{_UP}]\.|\b[а-яё]{{1,3}}\.)$", item):
+        item = item[:-1].rstrip()
+    return item
+
+
+# ------------------------------------------------------------------ predicates
+
+
+def _first_word(s: str) -> morph.Tok | None:
+    return next(morph.words(s), None)
+
+
+def _group_nominative(s: str) -> bool:
+    """True when the noun group at the start of ``s`` can be nominative."""
+    g = morph.head_group(s)
+    if not g:
+        return False
+    last = g[-1].text
+    if _is_abbr(last):
+        return True
+    return any(n.tag.case == "nomn" for n, _ in morph.readings(g))
+
+
+def _is_abbr(w: str) -> bool:
+    return len(w) > 1 and w.isupper()
+
+
+def _head_lemma(s: str) -> str | None:
+    g = morph.head_group(s)
+    if not g:
+        return None
+    last = g[-1].text
+    return last if _is_abbr(last) else morph.lemma(last)
+
+
+def _is_body_start(s: str, strict: bool) -> bool:
+    """``s`` begins a body: a person, a legal form, a known acronym or a nominative group
+    headed by a known body or post.  ``strict`` also refuses a lone noun that may be a
+    genitive complement ("Администрации")."""
+    s = s.lstrip()
+    gz = gazetteer()
+    if _person_at_start(s):
+        return True
+    w = _first_word(s)
+    if w is None or w.start != 0:
+        return bool(re.match(r"[«\"“]", s))
+    if w.text in gz.forms and re.match(r"\s*[«\"“]", s[w.end :]):
+        return True
+    if w.text in gz.abbrs or (_is_abbr(w.text) and w.text[:-1] in gz.abbrs):
+        return True
+    g = morph.head_group(s)
+    if not g:
+        return False
+    head = g[-1].text
+    if _is_abbr(head):
+        return head in gz.abbrs and len(g) > 1
+    lem = morph.lemmas(head)
+    if not (lem & (gz.heads | gz.roles)):
+        return False
+    readings = morph.readings(g)
+    if not any(n.tag.case == "nomn" for n, _ in readings):
+        return False
+    return not (strict and len(g) == 1 and morph.can_be(head, "NOUN", "gent"))
+
+
+def _person_at_start(s: str) -> re.Match[str] | None:
+    for rx in (_PERSON_BEFORE, _PERSON_AFTER):
+        m = rx.match(s)
+        if m and _surname_ok(m.group("s")):
+            return m
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _surname_ok(w: str) -> bool:
+    """A capitalised word that can be a surname (dictionary surname or unknown word)."""
+    ps = morph.parses(w)
+    if any("Surn" in p.tag for p in ps):
+        return True
+    if not any(p.is_known for p in ps):
+        return True
+    gz = gazetteer()
+    if morph.lemmas(w) & (gz.heads | gz.roles):
+        return False
+    return not any(p.tag.POS in ("NOUN", "ADJF", "PRTF", "VERB", "PREP", "CONJ") for p in ps[:1])
+
+
+def _starts_body(line: str, prev: str) -> bool:
+    """A line of a cell begins a new executor (else it continues ``prev``)."""
+    p = prev.rstrip()
+    if p.endswith((",", "-", "–", "—")) or _open_quote(p) or line.startswith("("):
+        return False
+    last = list(morph.words(p))
+    if last and last[-1].end == len(p) and _needs_noun(last[-1].text):
+        return False  # "Общественная" / "палата края": an adjective wrapped from its noun
+    if (
+        last
+        and last[-1].end == len(p)
+        and morph.is_pos(last[-1].text, "PREP", "CONJ")
+        and not _is_abbr(last[-1].text)
+    ):
+        return False
+    if line[:1].islower():
+        if _is_body_start(line, strict=True):
+            return True
+        return _is_body_start(line, strict=False) and _closes_body(last)
+    if _is_body_start(line, strict=True):
+        return True
+    # a genitive group continues the previous line ("… муниципального района"), and so
+    # does a line of adjectives whose noun is wrapped onto the next line
+    if morph.head_group(line):
+        return _group_nominative(line)
+    first = _first_word(line)
+    return not (first and first.start == 0 and _needs_noun(first.text))
+
+
+def _broken_word(prev: str, line: str) -> bool:
+    """A word wrapped without a hyphen ("зарегистрированны" / "й списка"): neither half
+    is a dictionary word, the two together are."""
+    m = re.search(r"([А-Яа-яЁё]+)$", prev)
+    n = re.match(r"([а-яё]+)", line)
+    if not m or not n:
+        return False
+    a, b = m.group(1), n.group(1)
+    return not morph.is_known(a) and not (len(b) > 2 and morph.is_known(b)) and morph.is_known(a + b)
+
+
+def _open_quote(s: str) -> bool:
+    """A quotation opened on this line and not closed: the name goes on."""
+    return s.count('"') % 2 == 1 or s.count("«") > s.count("»") or s.count("“") > s.count("”")
+
+
+def _needs_noun(word: str) -> bool:
+    """A full adjective or participle that cannot end a name: its noun follows."""
+    if _is_abbr(word):
+        return False
+    ps = morph.parses(word)
+    return bool(ps) and all(p.tag.POS in ("ADJF", "PRTF") for p in ps[:2])
+
+
+def _closes_body(prev: list[morph.Tok]) -> bool:
+    """The previous line ends a complete body, so a lone noun after it ("организации")
+    starts a list item rather than a genitive complement: it ends in a nominative plural
+    ("иные органы") or already has its own genitive complement ("… телерадиовещания")."""
+    if not prev:
+        return False
+    w = prev[-1].text
+    if _is_abbr(w):
+        return True
+    ps = morph.parses(w)
+    if any(p.tag.POS == "NOUN" and p.tag.case == "nomn" and p.tag.number == "plur" for p in ps):
+        return True
+    return len(prev) >= 2 and any(p.tag.case == "gent" for p in ps[:1])
+
+
+# ------------------------------------------------------------------ splitters
+
+
+def _split_masked(s: str, rx: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Spans of separators matched by ``rx`` outside quotes."""
+    masked = _mask_quotes(s)
+    return [(m.start(), m.end()) for m in rx.finditer(masked)]
+
+
+def _cut(s: str, spans: list[tuple[int, int]]) -> list[str]:
+    out, pos = [], 0
+    for a, b in spans:
+        out.append(s[pos:a])
+        pos = b
+    out.append(s[pos:])
+    return [x for x in (y.strip() for y in out) if x]
+
+
+def _split_hard(s: str) -> list[str]:
+    return _cut(s, _split_masked(s, _HARD))
+
+
+def _starts_modifier(piece: str) -> bool:
+    """A comma piece that modifies the previous one: participle, relative clause, genitive."""
+    w = _first_word(piece)
+    if w is None:
+        return True
+    if w.start != 0:
+        return False
+    t = w.text
+    if _is_abbr(t):
+        return False
+    ps = morph.parses(t)
+    if ps[0].tag.POS in ("PRTF", "GRND", "PRTS") or (
+        ps[0].tag.POS == "ADJF" and any(p.tag.POS == "PRTF" for p in ps)
+    ):
+        return True
+    if morph.lemma(t) in _REL:
+        return True
+    if ps[0].tag.POS in ("PREP", "CONJ", "ADVB", "PRCL"):
+        return True
+    return not _group_nominative(piece) and not _person_at_start(piece)
+
+
+def _shares_complement(first: str, second: str) -> bool:
+    """ "Собственники, владельцы помещений": a bare plural noun coordinated with a body
+    whose complement (genitive or participial phrase) both share."""
+    toks = list(morph.words(first))
+    if len(toks) != 1 or _is_abbr(toks[0].text) or first.strip() != toks[0].text:
+        return False
+    if not any(
+        p.tag.POS == "NOUN" and p.tag.case == "nomn" and p.tag.number == "plur"
+        for p in morph.parses(toks[0].text)
+    ):
+        return False
+    g = morph.head_group(second)
+    if not g or _is_abbr(g[-1].text) or not _is_body_start(second, strict=False):
+        return False
+    if not any(n.tag.number == "plur" and n.tag.case == "nomn" for n, _ in morph.readings(g)):
+        return False
+    tail = second[g[-1].end :].strip()
+    w = _first_word(tail)
+    if w is None or _is_body_start(tail.lstrip(", "), strict=True):
+        return False
+    if tail.startswith(","):
+        return morph.is_pos(w.text, "PRTF")
+    return (
+        w.start == 0
+        and morph.can_be(w.text, "NOUN", "gent")
+        and not morph.has_pos(w.text, "CONJ", "PREP", "PRCL")
+        and not _is_abbr(w.text)
+    )
+
+
+def _has_participle(s: str) -> bool:
+    for t in morph.words(_mask_quotes(s)):
+        ps = morph.parses(t.text)
+        if ps[0].tag.POS in ("PRTF", "GRND") and "_" not in t.text:
+            return True
+    return False
+
+
+def _split_commas(s: str) -> list[str]:
+    pieces = _cut(s, _split_masked(s, re.compile(r"\s*,\s*")))
+    out: list[str] = []
+    in_phrase = False
+    for p in pieces:
+        if out and (_starts_modifier(p) or (in_phrase and not _is_body_start(p, strict=False))):
+            out[-1] = out[-1] + ", " + p
+            in_phrase = in_phrase or _has_participle(p)
+            continue
+        out.append(p)
+        in_phrase = _has_participle(p)
+    if len(out) == 2 and _shares_complement(out[0], out[1]):
+        out = [out[0] + ", " + out[1]]
+    return out
+
+
+def _complete_body(s: str) -> bool:
+    """``s`` has a noun (or a person/acronym), i.e. is not a bare adjective."""
+    return any(_is_abbr(t.text) or morph.has_pos(t.text, "NOUN") for t in morph.words(s))
+
+
+def _split_coord(s: str) -> list[str]:
+    spans = _split_masked(s, _COORD)
+    cuts = []
+    start = 0
+    for a, b in spans:
+        left, right = s[start:a], s[b:]
+        if (
+            _complete_body(left)
+            and _is_body_start(right, strict=False)
+            and not (_has_participle(left) and not _is_body_start(right, strict=True))
+        ):
+            cuts.append((a, b))
+            start = b
+    return _cut(s, cuts)
+
+
+def _split_glued(s: str) -> list[str]:
+    """Split bodies written one after another without a separator."""
+    gz = gazetteer()
+    masked = _mask_quotes(s)
+    cuts: set[int] = set()
+    for m in _persons(masked):
+        if m.start() > 0 and not _role_before(s[: m.start()]):
+            cuts.add(m.start())
+        rest = s[m.end() :]
+        if rest.strip() and rest.lstrip()[:1].isupper():
+            cuts.add(m.end())
+    # legal forms with a quoted name, capitalised nominative body groups
+    toks = list(morph.words(masked))
+    for i, t in enumerate(toks):
+        if i == 0 or not t.text[:1].isupper():
+            continue
+        prev = toks[i - 1]
+        gap = masked[prev.end : t.start]
+        if gap.strip() or "_" in t.text:
+            continue
+        if morph.is_pos(prev.text, "PREP", "CONJ") and not _is_abbr(prev.text):
+            continue
+        if prev.text in gz.forms:
+            continue
+        if t.text in gz.forms and re.match(r"\s*[«\"“]", s[t.end :]):
+            cuts.add(t.start)
+            continue
+        if _is_abbr(t.text):
+            continue
+        if _person_at_start(s[t.start :]):
+            continue  # persons are cut above
+        if _is_body_start(s[t.start :], strict=True) and _complete_body(s[: t.start]):
+            cuts.add(t.start)
+    if not cuts:
+        return [s]
+    # a name glued to the surname of a person found above is one person, not two bodies
+    pieces = []
+    pos = 0
+    for c in sorted(cuts):
+        pieces.append(s[pos:c])
+        pos = c
+    pieces.append(s[pos:])
+    return [p.strip() for p in pieces if p.strip()]
+
+
+def _persons(s: str) -> list[re.Match[str]]:
+    """Non-overlapping person names, left to right ("Смирнов А.А. Кузнецова Т.Н." → two)."""
+    out: list[re.Match[str]] = []
+    pos = 0
+    while True:
+        found = [m for m in (_PERSON_AFTER.search(s, pos), _PERSON_BEFORE.search(s, pos)) if m]
+        found = [m for m in found if _surname_ok(m.group("s"))]
+        if not found:
+            return out
+        m = min(found, key=lambda x: (x.start(), x.re is not _PERSON_AFTER))
+        out.append(m)
+        pos = m.end()
+
+
+def _role_before(prefix: str) -> bool:
+    """``prefix`` (text before a person's name) is a post: "Председатель ТИК"."""
+    g = morph.head_group(prefix.strip())
+    if not g:
+        return False
+    return bool(morph.lemmas(g[-1].text) & gazetteer().roles)
+
+
+# ------------------------------------------------------------------ canonical names
+
+
+def canonical_executors(names: list[str], glossary: Glossary) -> list[str]:
+    """``names`` with short names expanded and the head group in the nominative."""
+    out: list[str] = []
+    for name in names:
+        c = _canonical(name, glossary)
+        if c and c not in out:
+            out.append(c)
+    return out
+
+
+def _canonical(name: str, glossary: Glossary) -> str:
+    s = " ".join(name.split())
+    p = _person_at_start(s)
+    if p and p.end() >= len(s.rstrip(". ")):
+        initials = re.sub(r"\s+", "", p.group("i"))
+        return f"{p.group('s')} {initials}"
+    if glossary:
+        s = glossary.expand(s, inflect=True)
+    s = morph.to_nominative(s)
+    return s[:1].upper() + s[1:]

@@ -1,0 +1,301 @@
+"""The Prefect flow ``ingest``: tasks of documents, a writer that streams parts.
+
+Runs locally with no server by default (Prefect's temporary server is started in the
+background while the workers load). Every document runs in a supervised worker process
+(:mod:`pipeline.worker`) that is killed when the document exceeds ``options.timeout``;
+``workers`` such processes run in parallel. ``dask_address`` runs the tasks on an existing
+Dask cluster through prefect-dask instead (each Dask worker keeps its own supervised
+children). Documents already written by the same pipeline version are skipped unless
+``force``.
+
+A task carries a handful of documents (one each for small batches, up to
+``MAX_DOCS_PER_TASK`` for large ones) so that Prefect's per-task bookkeeping stays a
+small share of the run; timeouts, failures and results remain per document.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from pipeline.discover import InputError, InputFile, discover
+from pipeline.process import Outcome, RunOptions, doc_id_of
+from pipeline.store import Batch, DatasetStore
+from pipeline.version import PIPELINE_VERSION
+
+FLUSH_ENV = "KALPLAN_FLUSH_EVERY"  # documents per written part (tests make it small)
+DEFAULT_FLUSH_EVERY = 200
+MAX_DOCS_PER_TASK = 16
+TASKS_PER_WORKER = 8  # at least this many tasks per worker before tasks grow past one doc
+
+Job = tuple[InputFile, bytes | None]
+
+
+@dataclass(slots=True)
+class Summary:
+    """What a batch did."""
+
+    seen: int = 0
+    documents: int = 0
+    items: int = 0
+    failures: int = 0
+    skipped: int = 0
+    duplicates: int = 0
+    seconds: float = 0.0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    timeouts: int = 0
+    parts_written: int = 0
+
+
+def run_one(inp: InputFile, options: RunOptions, data: bytes | None) -> Outcome:
+    """One document through ``options.processor``: in a killable worker when isolated."""
+    if options.isolate:
+        from pipeline.worker import run_isolated
+
+        return run_isolated(inp, options, data, options.processor)
+    from pipeline.worker import load_processor
+
+    outcome: Outcome = load_processor(options.processor)(inp, options, data)
+    return outcome
+
+
+@task(name="ingest-document", retries=0, persist_result=False, cache_policy=NO_CACHE)
+def ingest_document(inp: InputFile, options: RunOptions, data: bytes | None) -> Outcome:
+    """Read one document into records (or a failure)."""
+    return run_one(inp, options, data)
+
+
+@task(name="ingest-documents", retries=0, persist_result=False, cache_policy=NO_CACHE)
+def ingest_documents(jobs: list[Job], options: RunOptions) -> list[Outcome]:
+    """Read a few documents, one after the other, each on its own time budget."""
+    return [run_one(inp, options, data) for inp, data in jobs]
+
+
+def _pending(
+    inputs: Iterator[InputFile], store: DatasetStore, force: bool, summary: Summary
+) -> Iterator[Job]:
+    """Inputs not yet ingested by this version, each document once, with its bytes."""
+    done = {} if force else store.ingested()
+    seen: set[str] = set()
+    for inp in inputs:
+        summary.seen += 1
+        try:
+            data = inp.read()
+        except InputError:
+            yield inp, None  # the task records the read failure
+            continue
+        doc_id = doc_id_of(data)
+        if doc_id in seen:
+            summary.duplicates += 1
+            continue
+        seen.add(doc_id)
+        version, dataset = done.get(doc_id, ("", ""))
+        if dataset == "documents" and version == PIPELINE_VERSION:
+            summary.skipped += 1
+            continue
+        if dataset == "failures" and not force:
+            summary.skipped += 1
+            continue
+        yield inp, data
+
+
+def _anything_to_do(paths: list[str], store: DatasetStore, force: bool) -> bool:
+    """Whether any input still needs reading (stops at the first that does)."""
+    return force or next(iter(_pending(discover(paths), store, False, Summary())), None) is not None
+
+
+def _task_runner(workers: int, dask_address: str | None) -> Any:
+    if dask_address:
+        from prefect_dask import DaskTaskRunner
+
+        return DaskTaskRunner(address=dask_address)
+    return ThreadPoolTaskRunner(max_workers=max(1, workers))
+
+
+def docs_per_task(n_inputs: int, workers: int) -> int:
+    """Documents per task: one for small batches, more once every worker has plenty."""
+    return max(1, min(MAX_DOCS_PER_TASK, n_inputs // (max(1, workers) * TASKS_PER_WORKER)))
+
+
+def _start_prefect_server() -> threading.Event:
+    """Start Prefect's temporary local server in the background; set when it is up.
+
+    The starting thread stays alive (idle) afterwards: the server is tied to it by
+    ``PR_SET_PDEATHSIG``, which fires when the creating *thread* ends.
+    """
+    up = threading.Event()
+
+    def start() -> None:
+        from pipeline.prefect_env import start_local_server
+
+        started = False
+        try:
+            started = start_local_server()
+        except Exception:  # the flow will start (or report) it itself
+            pass
+        finally:
+            up.set()
+        if started:  # keep the server's parent thread for the process's life
+            threading.Event().wait()
+
+    threading.Thread(target=start, name="prefect-server", daemon=True).start()
+    return up
+
+
+def run_ingest(
+    paths: list[str],
+    out: str,
+    *,
+    options: RunOptions | None = None,
+    workers: int = 1,
+    dask_address: str | None = None,
+    force: bool = False,
+    flush_every: int | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
+    docs_per_task: int | None = None,
+) -> Summary:
+    """Build the flow with the right task runner and run it.
+
+    ``flush_every`` (default: env ``KALPLAN_FLUSH_EVERY`` or 200) is how many documents
+    go into one Parquet part; ``docs_per_task`` overrides the automatic task size.
+    """
+    options = options or RunOptions()
+    flush = flush_every or int(os.environ.get(FLUSH_ENV) or DEFAULT_FLUSH_EVERY)
+    store = DatasetStore(out)  # an unwritable --out fails here, before anything starts
+    if options.isolate and not dask_address and _anything_to_do(paths, store, force):
+        from pipeline.worker import pool
+
+        pool().warm(workers)  # the children import the parsers while Prefect starts
+    _start_prefect_server().wait()
+    runner = _task_runner(workers, dask_address)
+    flow_fn = ingest.with_options(task_runner=runner)
+    with _api_for_dask_workers(dask_address):
+        result: Summary = flow_fn(
+            paths, out, options, workers, force, flush, on_outcome, docs_per_task
+        )
+    return result
+
+
+@contextlib.contextmanager
+def _api_for_dask_workers(dask_address: str | None) -> Iterator[None]:
+    """Point Dask workers at this process's temporary Prefect server.
+
+    Without a ``PREFECT_API_URL`` every Dask worker process would start a temporary
+    server of its own (seconds each, and their task runs lost to the flow's). With the
+    URL in the settings that prefect-dask ships with each task, they report to ours —
+    reachable when the workers run on this machine; a cluster on other machines needs a
+    real Prefect server (see docs/scaling.md).
+    """
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    server = SubprocessASGIServer._instances.get(None)
+    if not dask_address or PREFECT_API_URL.value() or server is None or not server.running:
+        yield
+        return
+    with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+        yield
+
+
+@flow(name="ingest", log_prints=False, persist_result=False, validate_parameters=False)
+def ingest(
+    paths: list[str],
+    out: str,
+    options: RunOptions,
+    workers: int = 1,
+    force: bool = False,
+    flush_every: int = DEFAULT_FLUSH_EVERY,
+    on_outcome: Callable[[Outcome], None] | None = None,
+    per_task: int | None = None,
+) -> Summary:
+    """Ingest every supported file under ``paths`` into the datasets under ``out``."""
+    started = time.perf_counter()
+    store = DatasetStore(out)
+    summary = Summary()
+    with store.lock():
+        store.clean_temporaries()
+        inputs = list(discover(paths))
+        size = per_task or docs_per_task(len(inputs), workers)
+        pending = _pending(iter(inputs), store, force, summary)
+        _run_tasks(
+            pending, options, size, max(1, workers) * 2, store, flush_every, summary, on_outcome
+        )
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _run_tasks(
+    pending: Iterator[Job],
+    options: RunOptions,
+    size: int,
+    in_flight: int,
+    store: DatasetStore,
+    flush_every: int,
+    summary: Summary,
+    on_outcome: Callable[[Outcome], None] | None,
+) -> None:
+    """Keep ``in_flight`` tasks busy; write a part every ``flush_every`` documents."""
+    finished: queue.SimpleQueue[PrefectFuture[list[Outcome]]] = queue.SimpleQueue()
+    running: dict[PrefectFuture[list[Outcome]], list[Job]] = {}
+    batch = Batch()
+    while True:
+        while len(running) < in_flight and (chunk := list(islice(pending, size))):
+            future = ingest_documents.submit(chunk, options)
+            running[future] = chunk
+            future.add_done_callback(finished.put)
+        if not running:
+            break
+        future = finished.get()
+        outcomes = _outcomes(future, running.pop(future))
+        for outcome in outcomes:
+            _collect(outcome, batch, summary)
+            if on_outcome:
+                on_outcome(outcome)
+        if len(batch) >= flush_every:
+            store.write(batch)
+            summary.parts_written += 1
+            batch = Batch()
+    if len(batch):
+        store.write(batch)
+        summary.parts_written += 1
+
+
+def _outcomes(future: PrefectFuture[list[Outcome]], chunk: list[Job]) -> list[Outcome]:
+    """The task's outcomes; if the task itself failed, a failure for each of its documents."""
+    try:
+        return future.result()
+    except Exception as err:
+        from pipeline.worker import failure
+
+        return [
+            failure(
+                inp, "extract", f"the task running this file failed: {err}", data, detail=repr(err)
+            )
+            for inp, data in chunk
+        ]
+
+
+def _collect(outcome: Outcome, batch: Batch, summary: Summary) -> None:
+    if outcome.document is not None:
+        batch.documents.append(outcome.document)
+        batch.items.extend(outcome.items)
+        summary.documents += 1
+        summary.items += len(outcome.items)
+    elif outcome.failure is not None:
+        batch.failures.append(outcome.failure)
+        summary.failures += 1
+        summary.failed.append((outcome.source, outcome.failure.error))
+        if outcome.failure.error.startswith("timed out after"):
+            summary.timeouts += 1

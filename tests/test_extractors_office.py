@@ -1,0 +1,92 @@
+"""DOC/RTF/ODT through LibreOffice (slow: each conversion starts LibreOffice)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from extractors import ExtractionError, ExtractOptions, extract
+from extractors.office import convert_with_libreoffice
+from tests.conftest_extractors import docx_bytes, soffice_or_skip
+
+pytestmark = pytest.mark.slow
+
+
+def _cp1251(text: str) -> str:
+    return "".join(c if ord(c) < 128 else f"\\'{c.encode('cp1251')[0]:02x}" for c in text)
+
+
+def _rtf_row(cells: list[str], header: bool = False) -> str:
+    edges = "".join(f"\\clbrdrt\\brdrs\\clbrdrl\\brdrs\\clbrdrb\\brdrs\\clbrdrr\\brdrs\\cellx{x}"
+                    for x in (800, 5000, 7500, 9600))  # fmt: skip
+    body = "".join(f"\\pard\\intbl {_cp1251(c)}\\cell " for c in cells)
+    hdr = "\\trhdr" if header else ""
+    return f"\\trowd{hdr}{edges}{body}\\row\n"
+
+
+RTF = (
+    "{\\rtf1\\ansi\\ansicpg1251\\deff0{\\fonttbl{\\f0\\froman\\fcharset204 Times New Roman;}}\n"
+    f"\\pard {_cp1251('УТВЕРЖДАЮ')}\\par\n"
+    + _rtf_row(["№", "Мероприятие", "Срок", "Исполнитель"], header=True)
+    + _rtf_row(["1", "Опубликование списка", "до 1 марта", "ТИК"])
+    + _rtf_row(["2", "Передача", "постоянно", "УИК"])
+    + f"\\pard {_cp1251('Секретарь')}\\par\n}}"
+)
+
+
+def test_rtf_cp1251_table() -> None:
+    soffice_or_skip()
+    raw = extract("plan.rtf", RTF.encode("ascii"))
+    assert (raw.format, raw.method) == ("rtf", "converted")
+    assert raw.paragraphs[0].text == "УТВЕРЖДАЮ"
+    (table,) = raw.tables
+    assert table.texts()[1] == ["1", "Опубликование списка", "до 1 марта", "ТИК"]
+    assert raw.paragraphs[-1].text == "Секретарь"
+
+
+def _plan(d: Any) -> None:
+    d.add_paragraph("Календарный план")
+    t = d.add_table(rows=3, cols=3)
+    t.style = "Table Grid"
+    t.cell(0, 0).merge(t.cell(0, 2)).text = "Раздел 1"
+    for c, text in enumerate(["1", "Составление списка", "27.08.2019"]):
+        t.cell(1, c).text = text
+    t.cell(2, 0).text = "2"
+    t.cell(2, 1).text = "Передача"
+    t.cell(2, 2).text = "28.08.2019"
+    d.add_paragraph("Секретарь")  # Word files never end with a table
+
+
+@pytest.mark.parametrize(("target", "fmt"), [("doc", "doc"), ("odt", "odt")])
+def test_doc_and_odt(target: str, fmt: str) -> None:
+    soffice_or_skip()
+    data = convert_with_libreoffice(docx_bytes(_plan), "docx", target, 120)
+    raw = extract(f"plan.{target}", data)
+    assert (raw.format, raw.method) == (fmt, "converted")
+    (table,) = raw.tables
+    assert table.texts() == [
+        ["Раздел 1"],
+        ["1", "Составление списка", "27.08.2019"],
+        ["2", "Передача", "28.08.2019"],
+    ]
+    assert table.rows[0][0].colspan == 3
+
+
+def test_rtf_named_doc_is_read_as_rtf() -> None:
+    soffice_or_skip()
+    raw = extract("plan.doc", RTF.encode("ascii"))
+    assert raw.format == "rtf"
+
+
+def test_timeout_kills_libreoffice() -> None:
+    soffice_or_skip()
+    with pytest.raises(ExtractionError, match=r"could not convert the file within 0\.01 s"):
+        extract("plan.rtf", RTF.encode("ascii"), ExtractOptions(timeout=0.01))
+
+
+def test_garbage_doc_is_an_error() -> None:
+    soffice_or_skip()
+    data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64 + "WordDocument".encode("utf-16-le")
+    with pytest.raises(ExtractionError):
+        extract("broken.doc", data + b"\x07" * 2000)

@@ -1,0 +1,150 @@
+"""Plain-text backend: encodings, tab and pipe tables, cleanup."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from extractors import extract
+from extractors.textutil import (
+    Vocabulary,
+    clean_cell_text,
+    join_wrapped_lines,
+    normalize_ws,
+    strip_markup,
+)
+from schemas import Table
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAN = (
+    "УТВЕРЖДАЮ\n**ПЛАН\nработы штаба**\n\n"
+    "№\tМероприятия\tСроки проведения\tОтветственный\n"
+    "1.\tПодготовка положения\tдо 01 марта\tПетров П.П.\n"
+    "\n"
+    "2.\tОткрытие штаба\t01 марта\tОбщественная палата\n"
+    "\tРазмещение материалов\tпостоянно\tАппарат палаты\n"
+    "Секретарь\n"
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1251", "koi8_r", "utf-16"])
+def test_encodings(encoding: str) -> None:
+    plan = PLAN.replace("№", "N") if encoding == "koi8_r" else PLAN  # KOI8-R has no №
+    raw = extract("plan.txt", plan.encode(encoding))
+    assert (raw.format, raw.method) == ("txt", "text")
+    assert raw.paragraphs[0].text == "УТВЕРЖДАЮ"
+    assert [p.text for p in raw.paragraphs[1:3]] == ["ПЛАН", "работы штаба"]  # ** stripped
+    (table,) = raw.tables
+    assert table.n_cols == 4
+    assert table.texts()[1] == ["1.", "Подготовка положения", "до 01 марта", "Петров П.П."]
+    assert table.texts()[3] == ["", "Размещение материалов", "постоянно", "Аппарат палаты"]
+    assert raw.paragraphs[-1].text == "Секретарь"
+
+
+def test_short_koi8_and_cp1251_are_told_apart() -> None:
+    text = "Срок: не позднее 10 дней до дня голосования"
+    assert extract("a.txt", text.encode("koi8_r")).paragraphs[0].text == text
+    assert extract("a.txt", text.encode("cp1251")).paragraphs[0].text == text
+
+
+def test_blank_lines_inside_tab_table_do_not_split_it() -> None:
+    raw = extract("a.txt", PLAN.encode())
+    assert len(raw.tables) == 1
+    assert len(raw.tables[0].rows) == 4
+    assert all(p.text for p in raw.paragraphs)  # blank lines are not kept as blocks
+
+
+def test_continuation_line_and_section_heading_inside_tab_run() -> None:
+    text = (
+        "№\tДействие\tСрок\tИсполнитель\n"
+        "Раздел 1. Списки избирателей\n"
+        "1\tСоставление списка\tне позднее 27.08.2019\tТерриториальная\n"
+        "комиссия\n"
+        "2\tПередача списка\tне позднее 28.08.2019\tТИК\n"
+    )
+    table = extract("a.txt", text.encode()).tables[0]
+    assert table.texts()[1] == ["Раздел 1. Списки избирателей"]
+    assert table.rows[1][0].colspan == 4
+    assert table.texts()[2][3] == "Территориальная\nкомиссия"
+    assert len(table.rows) == 4
+
+
+def test_pipe_table_with_separator_and_br() -> None:
+    text = (
+        "# План\n\n"
+        "| № | Мероприятие | Срок |\n"
+        "|---|:-----------|-----:|\n"
+        "| 1 | **Опубликование** списка | до 1 марта<br>(ч. 4 ст. 9) |\n"
+        "| 2 | Передача | постоянно |\n"
+    )
+    raw = extract("plan.md", text.encode())
+    (table,) = raw.tables
+    assert table.texts() == [
+        ["№", "Мероприятие", "Срок"],
+        ["1", "Опубликование списка", "до 1 марта\n(ч. 4 ст. 9)"],
+        ["2", "Передача", "постоянно"],
+    ]
+
+
+def test_single_tab_lines_are_not_a_table() -> None:
+    raw = extract("a.txt", "Дата\t14 июня\nДень\t8 сентября\n".encode())
+    assert raw.tables == []
+    assert len(raw.paragraphs) == 2
+
+
+def test_markup_typed_as_text_is_cleaned() -> None:
+    cell = (
+        '<p>Формирование групп:</p> <ul style="list-style-type: none"> - первая группа; '
+        "- вторая группа. </ul>"
+    )
+    assert clean_cell_text(cell) == "Формирование групп:\n- первая группа; - вторая группа."
+    assert strip_markup(
+        "&lt;p&gt;Текст&lt;/p&gt;&lt;ul&gt;&lt;li&gt;а&lt;/li&gt;&lt;/ul&gt;"
+    ).split() == [
+        "Текст",
+        "-",
+        "а",
+    ]
+    assert strip_markup("ООО &quot;Ромашка&quot;") == 'ООО "Ромашка"'
+    assert strip_markup("не позднее < 5 дней") == "не позднее < 5 дней"
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (["избира-", "тельных участков"], "избирательных участков"),
+        (["№ 152/1137-", "6)"], "№ 152/1137-6)"),
+        (["Северо-", "Западный"], "Северо-Западный"),
+        (["что-", "либо"], "что-либо"),
+        (["Не позднее", "28.08.2019"], "Не позднее\n28.08.2019"),
+        (["ТИК -", "участковая"], "ТИК -\nучастковая"),
+    ],
+)
+def test_join_wrapped_lines(lines: list[str], expected: str) -> None:
+    assert join_wrapped_lines(lines, Vocabulary()) == expected
+
+
+def test_vocabulary_keeps_compounds_seen_elsewhere() -> None:
+    vocab = Vocabulary(["семинары тренеров-преподавателей", "медиа и плана"])
+    assert (
+        join_wrapped_lines(["для тренеров-", "преподавателей"], vocab)
+        == "для тренеров-преподавателей"
+    )
+    assert join_wrapped_lines(["медиа-", "плана"], vocab) == "медиа-плана"
+    assert join_wrapped_lines(["избира-", "тельных"], vocab) == "избирательных"
+
+
+def test_seed_text_sample_round_trips_against_gold() -> None:
+    stem = "000_d1ca76bf053992ad"
+    gold_path = ROOT / "tests" / "gold" / f"{stem}.json"
+    if not gold_path.exists():
+        pytest.skip("gold file not written yet")
+    raw = extract(f"{stem}.txt", (ROOT / "samples" / f"{stem}.txt").read_bytes())
+    (table,) = raw.tables
+    rows = [tuple(normalize_ws(t) for t in r) for r in table.texts()]
+    for item in json.loads(gold_path.read_text(encoding="utf-8"))["items"]:
+        wanted = (normalize_ws(item["action"]), normalize_ws(item["deadline_text"]))
+        assert any(r[1:3] == wanted for r in rows), item["item_no"]
+    assert isinstance(table, Table)
