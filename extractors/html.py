@@ -10,7 +10,6 @@ are kept unless they look like menus (mostly link text). Inside cells ``<br>``, 
 
 from __future__ import annotations
 
-import codecs
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -24,9 +23,9 @@ from bs4 import (
     ProcessingInstruction,
     Tag,
 )
-from charset_normalizer import from_bytes
 
 from extractors.base import Backend
+from extractors.text import decode_text
 from extractors.textutil import clean_cell_text, normalize_line, strip_markup
 from schemas import Cell, Paragraph, RawDocument, Table
 
@@ -50,26 +49,10 @@ _WS = re.compile(r"[ \t\r\n\f]+")
 
 
 def decode_html(data: bytes) -> tuple[str, str]:
-    """Decode a page: BOM, then valid UTF-8, then the meta charset, then charset-normalizer."""
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                     (codecs.BOM_UTF16_BE, "utf-16")):  # fmt: skip
-        if data.startswith(bom):
-            return data.decode(enc, errors="replace"), enc
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    """Decode a page: BOM, then valid UTF-8, then the meta charset, then the best guess."""
     m = _META_CHARSET.search(data[:8192])
-    if m:
-        declared = m.group(1).decode("ascii", "replace").lower()
-        try:
-            codecs.lookup(declared)
-            return data.decode(declared, errors="replace"), declared
-        except LookupError:
-            pass
-    best = from_bytes(data[:200_000]).best()
-    enc = best.encoding if best is not None and best.encoding else "cp1251"
-    return data.decode(enc, errors="replace"), enc
+    declared = m.group(1).decode("ascii", "replace").lower() if m else None
+    return decode_text(data, declared)
 
 
 def _own_rows(table: Tag) -> list[Tag]:

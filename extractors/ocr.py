@@ -423,18 +423,18 @@ def _clear_edges(crop: np.ndarray, ink: np.ndarray, dpi: int) -> None:
     """Whiten the rule remnants along the crop's edges: long straight runs of ink in the
     edge bands only, so letters touching a rule keep their strokes."""
     h, w = ink.shape
-    band = max(3, dpi // 30)
-    horiz = cv2.morphologyEx(
-        ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(15, w // 2), 1))
-    )
-    vert = cv2.morphologyEx(
-        ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(15, h * 3 // 5)))
-    )
+    band = min(max(3, dpi // 30), h // 2, w // 2)
+    if band < 1:
+        return
+    h_kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(15, w // 2), 1))
+    v_kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(15, h * 3 // 5)))
     mask = np.zeros_like(ink)
-    mask[:band] |= horiz[:band]
-    mask[h - band :] |= horiz[h - band :]
-    mask[:, :band] |= vert[:, :band]
-    mask[:, w - band :] |= vert[:, w - band :]
+    for rows in (slice(0, band), slice(h - band, h)):
+        mask[rows] |= cv2.morphologyEx(ink[rows], cv2.MORPH_OPEN, h_kernel)
+    for cols in (slice(0, band), slice(w - band, w)):
+        mask[:, cols] |= cv2.morphologyEx(
+            np.ascontiguousarray(ink[:, cols]), cv2.MORPH_OPEN, v_kernel
+        )
     if mask.any():
         mask = cv2.dilate(mask, np.ones((3, 3), np.uint8))
         crop[mask > 0] = 255
@@ -459,7 +459,7 @@ def _cell_text(words: list[tesseract.Word], dpi: int) -> tuple[str, float | None
 
     A line that is a single word as wide as the cell's text, followed by a line starting in
     lower case, is a word the narrow column broke without a hyphen
-    (``Республиканс`` / ``кого закона``): the two are joined when the whole is a word.
+    (``избирательны`` / ``х участков``): the two are joined when the whole is a word.
     """
     words = [w for w in words if w.text.strip()]
     if not words:

@@ -115,8 +115,17 @@ def _load() -> ctypes.CDLL | None:
         lib.TessBaseAPIClear.argtypes = [vp]
         lib.TessBaseAPIEnd.argtypes = [vp]
         lib.TessBaseAPIDelete.argtypes = [vp]
+        _quiet_leptonica()
         return lib
     return None
+
+
+def _quiet_leptonica() -> None:
+    """Leptonica prints harmless complaints about tiny images to stderr; silence them."""
+    with contextlib.suppress(OSError, AttributeError):
+        lept = ctypes.CDLL("liblept.so.5")
+        lept.setMsgSeverity.argtypes = [ctypes.c_int]
+        lept.setMsgSeverity(6)  # L_SEVERITY_NONE
 
 
 _LIB: ctypes.CDLL | None = None
@@ -243,6 +252,16 @@ AnyEngine = Engine | CliEngine
 
 _POOL: dict[str, queue.LifoQueue[AnyEngine]] = {}
 _POOL_LOCK = threading.Lock()
+
+
+def _forget_engines() -> None:
+    """A forked child must not share the parent's engines: it makes its own."""
+    global _POOL_LOCK
+    _POOL.clear()
+    _POOL_LOCK = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_engines)
 
 
 def _new_engine(lang: str, timeout: float) -> AnyEngine:

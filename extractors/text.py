@@ -52,8 +52,9 @@ def _controls(text: str) -> int:
     return sum(1 for c in text if (ord(c) < 32 and c not in "\t\n\r\f") or 0x7F <= ord(c) < 0xA0)
 
 
-def decode_text(data: bytes) -> tuple[str, str]:
-    """Decode bytes of plain text; returns ``(text, encoding)``."""
+def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Decode bytes of text; returns ``(text, encoding)``. Order: a BOM, valid UTF-8, the
+    encoding the file ``declared`` (an HTML meta charset), then the best Cyrillic guess."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
             return data.decode(enc, errors="replace"), enc
@@ -61,6 +62,12 @@ def decode_text(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if declared:
+        try:
+            codecs.lookup(declared)
+            return data.decode(declared, errors="replace"), declared
+        except LookupError:
+            pass
     candidates = {enc: data.decode(enc, errors="replace") for enc in _CYRILLIC_CANDIDATES}
     best = from_bytes(data[:200_000]).best()
     if best is not None and best.encoding and best.encoding not in candidates:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from parsers.row import PlanRow
+
 # --- clean-up -------------------------------------------------------------------------
 
 _TAG = re.compile(
@@ -512,3 +514,26 @@ def is_sign_role(text: str) -> bool:
 def looks_like_name(text: str) -> bool:
     """A line that is a person's name with initials."""
     return bool(re.fullmatch(r"\s*" + _NAME_ANY.pattern + r"\s*", clean_line(text)))
+
+
+def numbered_sections(rows: list[PlanRow]) -> list[PlanRow]:
+    """A numbered row with only a heading, followed by its sub-items, is a section."""
+    out: list[PlanRow] = []
+    current: tuple[str, str] | None = None  # (number, heading)
+    for k, row in enumerate(rows):
+        nxt = rows[k + 1] if k + 1 < len(rows) else None
+        if (
+            row.item_no
+            and "." not in row.item_no
+            and not row.deadline
+            and not row.executor
+            and nxt is not None
+            and nxt.item_no
+            and nxt.item_no.startswith(row.item_no + ".")
+        ):
+            current = (row.item_no, row.action)
+            continue
+        if current and row.item_no and row.item_no.startswith(current[0] + "."):
+            row.section = current[1]
+        out.append(row)
+    return out

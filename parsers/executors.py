@@ -293,7 +293,8 @@ def _broken_word(prev: str, line: str) -> bool:
     if not m or not n:
         return False
     a, b = m.group(1), n.group(1)
-    return not morph.is_known(a) and not (len(b) > 2 and morph.is_known(b)) and morph.is_known(a + b)
+    halves_known = morph.is_known(a) or (len(b) > 2 and morph.is_known(b))
+    return not halves_known and morph.is_known(a + b)
 
 
 def _open_quote(s: str) -> bool:

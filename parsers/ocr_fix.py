@@ -136,7 +136,7 @@ def _fix_lone_caps(text: str, role: str) -> str:
 
 
 def _respell_in(m: re.Match[str], text: str) -> str:
-    """Respell a word unless it is a name beside initials (``Кононенко Г.А.``)."""
+    """Respell a word unless it is a name beside initials (``Иванов И.И.``)."""
     word = m.group(0)
     if word[:1].isupper() and (
         _INITIALS.match(text, m.end()) or _INITIALS_BEFORE.search(text, 0, m.start())

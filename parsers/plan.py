@@ -64,6 +64,15 @@ def parse_plan(raw: RawDocument, overrides: Anchors | None = None) -> ParsedPlan
     glossary = Glossary(definitions)
     items = [_item(i, row, anchors, glossary) for i, row in enumerate(layout.rows, start=1)]
     warnings = list(raw.warnings)
+    if (
+        anchors.rules_win
+        and header.publication_date
+        and anchors.publication == header.publication_date
+    ):
+        warnings.append(
+            f"REANCHOR_PARTIAL: the publication date {header.publication_date.isoformat()} is "
+            "the document's own; deadlines counted from it were not moved"
+        )
     if header.kind == "election_calendar" and anchors.voting_day is None:
         warnings.append("NO_VOTING_DAY: the plan states no voting day; relative dates stay open")
     return ParsedPlan(header, anchors, definitions, items, warnings)
@@ -72,12 +81,17 @@ def parse_plan(raw: RawDocument, overrides: Anchors | None = None) -> ParsedPlan
 def reanchor(found: Anchors, overrides: Anchors) -> Anchors:
     """The document's anchors with the user's overrides applied.
 
-    A new voting day also moves the plan to its year and drops the old last voting day,
-    so a last-cycle plan is recomputed for the new election.
+    A new voting day also moves the plan to its year and drops the old last voting day;
+    when an anchor moves, every relative deadline is recomputed from it and the dates the
+    old plan stated beside its rules give way (each in a ``REANCHORED`` warning).
     """
     if overrides.voting_day is not None:
         found = replace(found, voting_last_day=None, year=overrides.voting_day.year)
-    return found.overridden(overrides)
+    moved = any(
+        getattr(overrides, k) not in (None, getattr(found, k))
+        for k in ("voting_day", "publication")
+    )
+    return replace(found.overridden(overrides), rules_win=moved or None)
 
 
 def _definitions(header: list[str], rows: list[PlanRow], footer: list[str]) -> list[Definition]:

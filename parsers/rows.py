@@ -306,27 +306,7 @@ class _Reader:
         )
 
     def rows(self) -> list[PlanRow]:
-        out: list[PlanRow] = []
-        items = self.items
-        section: tuple[str, str] | None = None
-        for k, it in enumerate(items):
-            nxt = items[k + 1] if k + 1 < len(items) else None
-            if (
-                it.item_no
-                and "." not in it.item_no
-                and not it.deadline
-                and not it.executor
-                and nxt is not None
-                and nxt.item_no
-                and nxt.item_no.startswith(it.item_no + ".")
-            ):
-                section = (it.item_no, C.join_text(it.action))
-                continue
-            row = it.to_row()
-            if section and it.item_no and it.item_no.startswith(section[0] + "."):
-                row.section = section[1]
-            out.append(row)
-        return out
+        return C.numbered_sections([it.to_row() for it in self.items])
 
 
 def _table_lines(table: Table) -> list[str]:

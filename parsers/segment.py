@@ -438,7 +438,7 @@ def segment_lines(lines: Sequence[Line]) -> Segmented:
             )
         if heading:
             section = _heading_text(heading)
-    return Segmented(header=header, rows=_numbered_sections(rows), footer=footer)
+    return Segmented(header=header, rows=C.numbered_sections(rows), footer=footer)
 
 
 def _plain(texts: Sequence[str]) -> list[str]:
@@ -449,27 +449,4 @@ def _plain(texts: Sequence[str]) -> list[str]:
             out[-1] = out[-1] + " " + t[1:]
         elif t.strip():
             out.append(t.lstrip("\t"))
-    return out
-
-
-def _numbered_sections(rows: list[PlanRow]) -> list[PlanRow]:
-    """A numbered row with only a heading, followed by its sub-items, is a section."""
-    out: list[PlanRow] = []
-    current: tuple[str, str] | None = None  # (number, heading)
-    for k, row in enumerate(rows):
-        nxt = rows[k + 1] if k + 1 < len(rows) else None
-        if (
-            row.item_no
-            and "." not in row.item_no
-            and not row.deadline
-            and not row.executor
-            and nxt is not None
-            and nxt.item_no
-            and nxt.item_no.startswith(row.item_no + ".")
-        ):
-            current = (row.item_no, row.action)
-            continue
-        if current and row.item_no and row.item_no.startswith(current[0] + "."):
-            row.section = current[1]
-        out.append(row)
     return out

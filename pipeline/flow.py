@@ -181,7 +181,7 @@ def run_ingest(
     _start_prefect_server().wait()
     runner = _task_runner(workers, dask_address)
     flow_fn = ingest.with_options(task_runner=runner)
-    with _api_for_dask_workers(dask_address):
+    with _local_run_settings(dask_address):
         result: Summary = flow_fn(
             paths, out, options, workers, force, flush, on_outcome, docs_per_task
         )
@@ -189,23 +189,34 @@ def run_ingest(
 
 
 @contextlib.contextmanager
-def _api_for_dask_workers(dask_address: str | None) -> Iterator[None]:
-    """Point Dask workers at this process's temporary Prefect server.
+def _local_run_settings(dask_address: str | None) -> Iterator[None]:
+    """Settings for a run against this process's temporary Prefect server.
 
-    Without a ``PREFECT_API_URL`` every Dask worker process would start a temporary
-    server of its own (seconds each, and their task runs lost to the flow's). With the
-    URL in the settings that prefect-dask ships with each task, they report to ours —
-    reachable when the workers run on this machine; a cluster on other machines needs a
-    real Prefect server (see docs/scaling.md).
+    * No flow-run heartbeats: they let a Prefect server notice crashed runs of
+      deployments; here they only cost a second at the end of every run.
+    * Dask workers are pointed at our server: without a ``PREFECT_API_URL`` each Dask
+      worker process would start a temporary server of its own (seconds each, its task
+      runs lost to the flow's). prefect-dask ships these settings with every task; the
+      URL is reachable by workers on this machine — a cluster on other machines needs a
+      real Prefect server (see docs/scaling.md).
+
+    With ``PREFECT_API_URL`` set by the user, nothing changes.
     """
     from prefect.server.api.server import SubprocessASGIServer
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        temporary_settings,
+    )
 
     server = SubprocessASGIServer._instances.get(None)
-    if not dask_address or PREFECT_API_URL.value() or server is None or not server.running:
+    if PREFECT_API_URL.value() or server is None or not server.running:
         yield
         return
-    with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+    updates: dict[Any, Any] = {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
+    if dask_address:
+        updates[PREFECT_API_URL] = server.api_url
+    with temporary_settings(updates=updates):
         yield
 
 

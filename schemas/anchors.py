@@ -15,6 +15,7 @@ class Anchors:
     voting_last_day: date | None = None  # last day of multi-day voting
     approval: date | None = None  # date of the resolution / approval
     year: int | None = None  # year for dates written without one
+    rules_win: bool | None = None  # re-anchored plan: computed dates replace stated ones
 
     def overridden(self, other: Anchors) -> Anchors:
         """A copy in which the values set in ``other`` replace this one's."""

@@ -54,8 +54,9 @@ def plan_docx(image: bytes | None = None, entity: bool = False) -> bytes:
     for line in TITLE.split("\n"):
         d.add_paragraph(line)
     table = d.add_table(rows=1, cols=4)
-    for cell, text in zip(table.rows[0].cells, ("№", "Мероприятия", "Сроки", "Ответственный"),
-                          strict=True):
+    for cell, text in zip(
+        table.rows[0].cells, ("№", "Мероприятия", "Сроки", "Ответственный"), strict=True
+    ):
         cell.text = text
     for row in ROWS:
         cells = table.add_row().cells
@@ -105,8 +106,12 @@ def png(width: int, height: int) -> bytes:
         parts.append(comp.compress(row))
     parts.append(comp.flush())
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", b"".join(parts))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", b"".join(parts))
+        + chunk(b"IEND", b"")
+    )
 
 
 def pdf(pages: int, encrypt: str | None = None) -> bytes:
@@ -159,17 +164,28 @@ def make_corpus(root: Path) -> dict[str, Expect]:
     put("truncated.pdf", whole[: len(whole) // 2], Expect("extract", r"pdf|damaged|read"))
     put("encrypted.pdf", pdf(1, encrypt="secret"), Expect("extract", r"password|encrypt"))
     put("long.pdf", pdf(500), Expect("extract", r"pages|limit|not a plan|timed out"))
-    put("garbage.docx", bytes((i * 7919 + 13) % 256 for i in range(50_000)),
-        Expect("extract", r"not a supported|damaged|binary"))
-    put("no-table.html",
-        "<html><body><h1>Новости</h1><p>Сегодня состоялось заседание.</p></body></html>"
-        .encode(), Expect("parse", r"not a plan"))
+    put(
+        "garbage.docx",
+        bytes((i * 7919 + 13) % 256 for i in range(50_000)),
+        Expect("extract", r"not a supported|damaged|binary"),
+    )
+    put(
+        "no-table.html",
+        "<html><body><h1>Новости</h1><p>Сегодня состоялось заседание.</p></body></html>".encode(),
+        Expect("parse", r"not a plan"),
+    )
     put("a-plan-koi8r.txt", plan_text().encode("koi8-r"), good)
-    put("xxe.docx", plan_docx(entity=True),
-        Expect("extract", r"doctype|entit", items=len(ROWS), or_fail=True))
+    put(
+        "xxe.docx",
+        plan_docx(entity=True),
+        Expect("extract", r"doctype|entit", items=len(ROWS), or_fail=True),
+    )
     put("huge-image.docx", plan_docx(image=png(10_000, 10_000)), good)
-    put("bomb.png", png(15_000, 15_000),
-        Expect("extract", r"large|bomb|pixels|memory|too|limit|timed out"))
+    put(
+        "bomb.png",
+        png(15_000, 15_000),
+        Expect("extract", r"large|bomb|pixels|memory|too|limit|timed out"),
+    )
     put("slow.txt", b"SLEEP-FOREVER\n", Expect("parse", r"^timed out after \d+ s$"))
 
     bomb = root / "bomb.zip"
@@ -197,8 +213,10 @@ def make_corpus(root: Path) -> dict[str, Expect]:
     nested = root / "nested.zip"
     inner = io.BytesIO()
     with zipfile.ZipFile(inner, "w") as zf:
-        zf.writestr(_Cp866Info("планы/план штаба.txt"),
-                    plan_text().replace("Аппарат палаты", "Аппарат палаты Д"))
+        zf.writestr(
+            _Cp866Info("планы/план штаба.txt"),
+            plan_text().replace("Аппарат палаты", "Аппарат палаты Д"),
+        )
     with zipfile.ZipFile(nested, "w") as zf:
         zf.writestr(_Cp866Info("архив.zip"), inner.getvalue())
         zf.writestr("копия.txt", plan_text().encode("koi8-r"))  # same bytes as a-plan-koi8r.txt

@@ -22,9 +22,7 @@ TIMEOUT = 8
 
 def _tree(root: Path, skip: Path) -> set[str]:
     return {
-        str(p.relative_to(root))
-        for p in root.rglob("*")
-        if skip not in p.parents and p != skip
+        str(p.relative_to(root)) for p in root.rglob("*") if skip not in p.parents and p != skip
     }
 
 

@@ -15,8 +15,12 @@ from pipeline.process import RunOptions
 from pipeline.store import DatasetStore, StoreLocked
 
 ROOT = Path(__file__).resolve().parents[1]
-QUICK = ["000_d1ca76bf053992ad.txt", "004_55a8721802e65df6.txt", "000_d1ca76bf053992ad.html",
-         "004_55a8721802e65df6.docx"]
+QUICK = [
+    "000_d1ca76bf053992ad.txt",
+    "004_55a8721802e65df6.txt",
+    "000_d1ca76bf053992ad.html",
+    "004_55a8721802e65df6.docx",
+]
 
 
 def _digests(out: Path) -> dict[str, str]:
@@ -74,8 +78,10 @@ def test_hung_and_crashing_readers_become_failures_with_one_worker(tmp_path):
     options = RunOptions(timeout=2, processor="tests.procs:misbehaving")
     summary = run_ingest([str(inp)], str(tmp_path / "out"), options=options, workers=1)
     assert (summary.documents, summary.failures, summary.timeouts) == (1, 2, 1)
-    fails = {Path(f["source"]).name: f for f in DatasetStore(str(tmp_path / "out"))
-             .read("failures").to_pylist()}
+    fails = {
+        Path(f["source"]).name: f
+        for f in DatasetStore(str(tmp_path / "out")).read("failures").to_pylist()
+    }
     assert fails["a-hangs.txt"]["error"] == "timed out after 2 s"
     assert fails["a-hangs.txt"]["stage"] == "parse"
     assert fails["b-crashes.txt"]["error"].startswith("the reader crashed")

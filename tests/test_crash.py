@@ -53,9 +53,11 @@ def test_kill_9_mid_batch_then_rerun_completes_exactly_once(tmp_path):
     server = SubprocessASGIServer._instances[None]
     env = {**os.environ, "KALPLAN_FLUSH_EVERY": "5", "PREFECT_API_URL": server.api_url}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pipeline.cli", "ingest", str(corpus), "--out", str(out),
-         "--quiet"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [sys.executable, "-m", "pipeline.cli", "ingest", str(corpus), "--out", str(out), "--quiet"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         start_new_session=True,
     )
     try:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from extractors import ocr
+from extractors import ocr, tesseract
 from extractors.base import ExtractionError, ExtractOptions
 from extractors.image import ImageBackend
 from schemas import Paragraph, Table
@@ -237,3 +237,18 @@ def test_image_only_pdf_pages() -> None:
     table = only_table(blocks)
     assert table.page == 2
     check_ruled(table, page=2)
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="no tesseract program")
+def test_cli_fallback_reads_like_the_library() -> None:
+    import numpy as np
+
+    img = Image.new("L", (900, 120), 255)
+    ImageDraw.Draw(img).text((20, 30), "Территориальная комиссия", font=font(), fill=0)
+    arr = np.asarray(img)
+    cli = tesseract.CliEngine("rus").recognize([arr, arr], 7, DPI)
+    assert [" ".join(w.text for w in ws) for ws in cli] == ["Территориальная комиссия"] * 2
+    if tesseract.library() is not None:
+        lib = tesseract.Engine("rus").recognize([arr], 7, DPI)[0]
+        assert [w.text for w in lib] == [w.text for w in cli[0]]
+        assert all(w.conf > 60 for w in lib)

@@ -6,6 +6,8 @@ import pytest
 
 from parsers.ocr_fix import ROLES, fix_ocr_text, is_word
 
+pytestmark = pytest.mark.slow  # loads the morphology dictionary
+
 CASES: list[tuple[str, str, str]] = [
     # references: part / article abbreviations
     ("text", "(4. 4 ст. 9 Закона", "(ч. 4 ст. 9 Закона"),
@@ -57,7 +59,7 @@ CASES: list[tuple[str, str, str]] = [
     ("executor", "Кононенко Г.А.", "Кононенко Г.А."),
     ("executor", "Белоглазов А.С.", "Белоглазов А.С."),
     # case slips of small-caps letters
-    ("action", "члена территориальной КОМИССИИ с правом", "члена территориальной комиссии с правом"),
+    ("action", "члена участковой КОМИССИИ с правом", "члена участковой комиссии с правом"),
     ("deadline", "ПОСТОЯННО", "постоянно"),
     ("deadline", "ИЮЛЬ", "июль"),
     ("executor", "ТИК Грозненского района", "ТИК Грозненского района"),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from parsers.executors import split_executors
 from parsers.rows import (
     PlanLayout,
     column_role,
@@ -389,11 +390,12 @@ def test_html_markup_and_whitespace_in_cells() -> None:
     assert rows[0].executor == "ТИК"
 
 
-def test_lowercase_executor_lines_continue_the_body() -> None:
+def test_executor_lines_are_kept_for_the_executor_parser() -> None:
     rows = read(
         table([HEAD, ["1", "Первое", "до 01.07", "Глава администрации\nсельского поселения\nТИК"]])
     ).rows
-    assert rows[0].executor == "Глава администрации сельского поселения\nТИК"
+    assert rows[0].executor == "Глава администрации\nсельского поселения\nТИК"
+    assert split_executors(rows[0].executor) == ["Глава администрации сельского поселения", "ТИК"]
 
 
 def test_no_plan_table_falls_back_to_flattened_text() -> None:

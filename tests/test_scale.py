@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import socket
+import uuid
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,9 @@ def test_tasks_run_on_an_existing_dask_cluster_with_timeouts(plans, tmp_path):
         distributed.get_task_stream(client) as stream,
     ):
         summary = run_ingest(
-            [str(plans)], str(tmp_path / "out"), options=options,
+            [str(plans)],
+            str(tmp_path / "out"),
+            options=options,
             dask_address=cluster.scheduler_address,
         )
     workers_used = {t["worker"] for t in stream.data}
@@ -65,17 +68,20 @@ def s3(monkeypatch):
     server.start()
     endpoint = f"http://127.0.0.1:{port}"
     for key, value in {
-        "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL": endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL": endpoint,
     }.items():
         monkeypatch.setenv(key, value)
     import s3fs
 
     s3fs.S3FileSystem.clear_instance_cache()
     fs = s3fs.S3FileSystem(endpoint_url=endpoint)
-    fs.mkdir("kalplan-test")
+    bucket = f"kalplan-{uuid.uuid4().hex[:12]}"  # moto keeps buckets for the whole process
+    fs.mkdir(bucket)
     try:
-        yield fs
+        yield fs, bucket
     finally:
         server.stop()
         s3fs.S3FileSystem.clear_instance_cache()
@@ -83,7 +89,8 @@ def s3(monkeypatch):
 
 @pytest.mark.slow
 def test_datasets_on_s3_are_written_reread_and_replaced_by_doc_id(plans, s3):
-    out = "s3://kalplan-test/batch"
+    s3, bucket = s3
+    out = f"s3://{bucket}/batch"
     first = run_ingest([str(plans)], out)
     assert first.documents == len(PLANS)
     store = DatasetStore(out)
@@ -91,7 +98,7 @@ def test_datasets_on_s3_are_written_reread_and_replaced_by_doc_id(plans, s3):
     assert len(docs) == len(PLANS)
     n_items = store.read("items").num_rows
     assert n_items == first.items > 100
-    keys = s3.find("kalplan-test/batch")
+    keys = s3.find(f"{bucket}/batch")
     assert keys and all(k.endswith(".parquet") for k in keys)  # no temporaries on S3
 
     again = run_ingest([str(plans)], out)
@@ -108,7 +115,7 @@ def test_datasets_on_s3_are_written_reread_and_replaced_by_doc_id(plans, s3):
     import pyarrow.dataset as ds
 
     s3.invalidate_cache()  # parts were rewritten since this client listed them
-    table = ds.dataset("kalplan-test/batch/items", filesystem=s3, format="parquet").to_table()
+    table = ds.dataset(f"{bucket}/batch/items", filesystem=s3, format="parquet").to_table()
     assert table.num_rows == n_items
 
 
@@ -116,7 +123,7 @@ def test_datasets_on_s3_are_written_reread_and_replaced_by_doc_id(plans, s3):
 def test_store_replaces_rows_across_store_instances_on_s3(s3):
     from tests.test_store import _doc
 
-    out = "s3://kalplan-test/unit"
+    out = f"s3://{s3[1]}/unit"
     d1, r1 = _doc(1)
     DatasetStore(out).write(Batch(documents=[d1], items=r1))
     d1b, r1b = _doc(1, items=3)

@@ -102,3 +102,34 @@ def test_invalid_record_is_rejected():
         )
     with pytest.raises(ValueError):
         ItemRecord(doc_id="x", ordinal=1, action="a", deadline_end_time="25:99")
+
+
+def test_a_new_store_instance_replaces_rows_of_earlier_runs(tmp_path):
+    d1, r1 = _doc(1)
+    d2, r2 = _doc(2)
+    DatasetStore(str(tmp_path)).write(Batch(documents=[d1, d2], items=r1 + r2))
+    unreadable = FailureRecord(
+        source="in/gone.docx", stage="read", error="the file is gone", ingested_at=NOW
+    )
+    DatasetStore(str(tmp_path)).write(Batch(failures=[unreadable]))
+    store = DatasetStore(str(tmp_path))  # a fresh index, built from the parts on disk
+    d1b, r1b = _doc(1, items=1)
+    again = unreadable.model_copy(update={"error": "still gone"})
+    store.write(Batch(documents=[d1b], items=r1b, failures=[again]))
+    fresh = DatasetStore(str(tmp_path))
+    assert fresh.read("documents").num_rows == 2
+    assert len([r for r in fresh.read("items").to_pylist() if r["doc_id"] == d1.doc_id]) == 1
+    assert [f["error"] for f in fresh.read("failures").to_pylist()] == ["still gone"]
+    # parts that lost every row are removed, not left empty
+    for part in tmp_path.rglob("*.parquet"):
+        assert ds.dataset(part).count_rows() > 0
+
+
+def test_writing_new_documents_does_not_rewrite_existing_parts(tmp_path):
+    store = DatasetStore(str(tmp_path))
+    d1, r1 = _doc(1)
+    store.write(Batch(documents=[d1], items=r1))
+    stamps = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*.parquet")}
+    d2, r2 = _doc(2)
+    DatasetStore(str(tmp_path)).write(Batch(documents=[d2], items=r2))
+    assert all(p.stat().st_mtime_ns == t for p, t in stamps.items())

@@ -166,8 +166,12 @@ def _finish(windows: list[Win], toks: list[Tok], ctx: Ctx) -> Deadline:
     warnings = list(w.warnings)
     if w.kind == "time":  # "до 18 часов" alone
         w.kind = "by"
-    start = w.start_s or w.start_c
-    end = w.end_s or w.end_c
+    if ctx.anchors.rules_win:  # re-anchored: the rule's dates replace the old stated ones
+        start = w.start_c or w.start_s
+        end = w.end_c or w.end_s
+    else:
+        start = w.start_s or w.start_c
+        end = w.end_s or w.end_c
     if w.kind == "date":
         start = start or end
         end = end or start
@@ -180,7 +184,12 @@ def _finish(windows: list[Win], toks: list[Tok], ctx: Ctx) -> Deadline:
     sources = []
     for c, s in ((w.start_c, w.start_s), (w.end_c, w.end_s)):
         if s is not None and c is not None:
-            if s != c:
+            if s != c and ctx.anchors.rules_win:
+                warnings.append(
+                    f"REANCHORED: rule gives {c.isoformat()}, text says {s.isoformat()}"
+                )
+                sources.append("computed")
+            elif s != c:
                 warnings.append(
                     f"STATED_DATE_MISMATCH: rule gives {c.isoformat()}, text says {s.isoformat()}"
                 )
@@ -197,7 +206,7 @@ def _finish(windows: list[Win], toks: list[Tok], ctx: Ctx) -> Deadline:
         source = "stated"
     elif "both" in sources:
         source = "both"
-    elif "stated" in sources:
+    elif "stated" in sources and "computed" not in sources:
         source = "stated"
     else:
         source = "computed" if sources else None

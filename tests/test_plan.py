@@ -1,0 +1,54 @@
+"""The plan parser composed: header anchors, items, re-anchoring a last-cycle plan."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from extractors import extract
+from parsers.plan import NotAPlan, parse_plan
+from schemas import Anchors
+
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "004_55a8721802e65df6.txt"
+
+
+@pytest.fixture(scope="module")
+def raw():
+    return extract(SAMPLE.name, SAMPLE.read_bytes())
+
+
+def _by_no(plan, no):
+    return next(i for i in plan.items if i["item_no"] == no)
+
+
+def test_document_anchors_drive_relative_deadlines(raw):
+    plan = parse_plan(raw)
+    assert plan.anchors.voting_day == date(2019, 9, 8)
+    item = _by_no(plan, "87")  # "не позднее чем за три дня до дня голосования … 04.09.2019"
+    assert (item["deadline_kind"], item["deadline_end"]) == ("by", date(2019, 9, 4))
+    assert item["date_source"] == "both"
+
+
+def test_reanchoring_recomputes_rules_and_reports_old_dates(raw):
+    plan = parse_plan(raw, Anchors(voting_day=date(2026, 9, 20), publication=date(2026, 6, 10)))
+    item = _by_no(plan, "87")
+    assert item["deadline_end"] == date(2026, 9, 16)  # V − 4
+    assert item["date_source"] == "computed"
+    assert any(w.startswith("REANCHORED: rule gives 2026-09-16") for w in item["warnings"])
+    published = _by_no(plan, "11")  # "через 3 дня со дня официального опубликования"
+    assert published["deadline_end"] == date(2026, 6, 13)
+    assert not any(w.startswith("REANCHOR_PARTIAL") for w in plan.warnings)
+
+
+def test_reanchoring_only_the_voting_day_says_what_it_kept(raw):
+    plan = parse_plan(raw, Anchors(voting_day=date(2026, 9, 20)))
+    assert any(w.startswith("REANCHOR_PARTIAL") for w in plan.warnings)
+    assert plan.anchors.year == 2026
+
+
+def test_text_without_items_is_not_a_plan():
+    raw = extract("letter.txt", "Уважаемые коллеги!\nПросим принять участие.\n".encode())
+    with pytest.raises(NotAPlan):
+        parse_plan(raw)
