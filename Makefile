@@ -34,8 +34,8 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $@
 
 demo: setup
-	@rm -rf $(OUT)/.demo-tmp
-	$(BIN)/kalplan ingest samples/ --out $(OUT)
+	@test -d samples/scanned || $(BIN)/python samples/make_scans.py >/dev/null
+	$(BIN)/kalplan ingest samples/ --out $(OUT) --workers 2
 	@echo; echo "Example queries (DuckDB):"
 	$(BIN)/kalplan query $(OUT) "SELECT format, count(*) AS documents, sum(items) AS items FROM documents GROUP BY format ORDER BY format"
 	$(BIN)/kalplan query $(OUT) "SELECT deadline_end, left(action, 60) AS action, executors FROM items WHERE anchor = 'voting_day' AND deadline_end IS NOT NULL ORDER BY deadline_end LIMIT 10"

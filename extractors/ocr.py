@@ -33,7 +33,6 @@ from PIL import Image
 from extractors import grid as geo
 from extractors import tesseract
 from extractors.base import ExtractionError, ExtractOptions
-from parsers.ocr_fix import fix_ocr_text, is_word
 from schemas import Block, Cell, Paragraph, Table
 
 CELL_PSM = 6  # a cell is one uniform block of text
@@ -43,7 +42,6 @@ TEXT_PSM = 3  # text around tables: automatic layout (title blocks, approval sta
 MIN_CONTRAST = 60  # grey levels between ink and paper in a cell with text
 MAX_PAGE_PIXELS = 80_000_000  # an A3 page at 600 dpi is 70 Mpx
 _PAGE_NUMBER = re.compile(r"^[-–—\s]*\d{1,4}[-–—\s]*$")
-_LOWER_START = re.compile(r"^[a-zа-яё]")
 
 
 @dataclass(slots=True)
@@ -455,30 +453,13 @@ def _mean_conf(words: Iterable[tesseract.Word]) -> float | None:
 
 
 def _cell_text(words: list[tesseract.Word], dpi: int) -> tuple[str, float | None]:
-    """A cell's text (lines joined by ``\n``) and its mean word confidence.
-
-    A line that is a single word as wide as the cell's text, followed by a line starting in
-    lower case, is a word the narrow column broke without a hyphen
-    (``избирательны`` / ``х участков``): the two are joined when the whole is a word.
-    """
+    """A cell's text (lines joined by ``\n``, as read: repairs are the parsers' job) and
+    its mean word confidence."""
     words = [w for w in words if w.text.strip()]
     if not words:
         return "", None
-    lines = _lines(words)
-    full = max(w.right for w in words) - max(6, dpi // 25)
-    out: list[str] = []
-    broken = False
-    for line in lines:
-        text = " ".join(w.text for w in line)
-        if broken and out and _LOWER_START.match(text):
-            head = text.split(" ", 1)[0]
-            if is_word(out[-1] + head.rstrip(",.;:)")):
-                out[-1] += text
-                broken = False
-                continue
-        out.append(text)
-        broken = len(line) == 1 and line[0].right >= full and text[-1:].isalpha()
-    return fix_ocr_text("\n".join(out), "text"), _mean_conf(words)
+    out = [" ".join(w.text for w in line) for line in _lines(words)]
+    return "\n".join(out), _mean_conf(words)
 
 
 def _paragraphs(
@@ -496,7 +477,7 @@ def _paragraphs(
         line = [w for w in line if w.text.strip()]
         if not line:
             continue
-        text = fix_ocr_text(" ".join(w.text for w in line), "text")
+        text = " ".join(w.text for w in line)
         if not text:
             continue
         top = min(w.top for w in line)
@@ -550,7 +531,7 @@ def _plain_page(gray: np.ndarray, number: int, dpi: int, recognise: Recognise) -
     for i, ln in enumerate(lines):
         if first <= i <= last:
             continue
-        text = fix_ocr_text(" ".join(w.text for w in ln), "text")
+        text = " ".join(w.text for w in ln)
         top = min(w.top for w in ln)
         bottom = max(w.bottom for w in ln)
         if (top < 0.08 * height or bottom > 0.92 * height) and _PAGE_NUMBER.match(text):
@@ -632,9 +613,7 @@ def _table_from_lines(
             left, right = min(w.left for w in ws), max(w.right for w in ws)
             if sum(1 for e in edges[1:-1] if left < e < right):
                 # One run of text across column edges: a section heading spanning the table.
-                text = fix_ocr_text(
-                    "\n".join(" ".join(w.text for w in ln) for ln in row[filled[0]]), "text"
-                )
+                text = "\n".join(" ".join(w.text for w in ln) for ln in row[filled[0]])
                 box = _words_bbox(ws, dpi)
                 conf = _mean_conf(ws)
                 out_rows.append(
@@ -645,9 +624,7 @@ def _table_from_lines(
         for c in range(n_cols):
             cell_lines = row[c]
             ws = [w for ln in cell_lines for w in ln]
-            text = fix_ocr_text(
-                "\n".join(" ".join(w.text for w in ln) for ln in cell_lines), "text"
-            )
+            text = "\n".join(" ".join(w.text for w in ln) for ln in cell_lines)
             cells.append(Cell(text=text, row=r, col=c, page=number, bbox=_words_bbox(ws, dpi),
                               confidence=_mean_conf(ws)))  # fmt: skip
         out_rows.append(cells)

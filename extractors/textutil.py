@@ -123,9 +123,13 @@ def strip_markup(text: str) -> str:
     return html.unescape(text)
 
 
+_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+", re.MULTILINE)
+
+
 def strip_bold_markers(text: str) -> str:
-    """Remove markdown ``**`` bold markers (they may open and close on different lines)."""
-    return _BOLD.sub("", text)
+    """Remove markdown emphasis: ``**`` bold markers (they may open and close on different
+    lines) and ``#`` heading marks at line starts."""
+    return _HEADING.sub("", _BOLD.sub("", text))
 
 
 def clean_cell_text(text: str) -> str:

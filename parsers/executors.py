@@ -86,8 +86,10 @@ def _mask_quotes(s: str) -> str:
 
 
 def _drop_brackets(s: str) -> str:
-    """``s`` without qualifiers and aliases in brackets; glosses such as
-    "(оказывающие услуги)" are part of the name and stay."""
+    """``s`` without qualifiers and aliases in brackets; glosses inside a name such as
+    "выполняющие работы (оказывающие услуги) по изготовлению" and closing participles
+    ("Организации (оказывающие услуги связи)") stay; other brackets that close a name
+    ("граждане (самовыдвижение)", "(по согласованию)") go."""
     masked = _mask_quotes(s)
     spans: list[tuple[int, int]] = []
     stack: list[int] = []
@@ -106,12 +108,19 @@ def _drop_brackets(s: str) -> str:
     for a, b in sorted(spans):
         if a < pos:
             continue
-        if _keep_bracket(s[a + 1 : b - 1] if s[b - 1 : b] == ")" else s[a + 1 : b]):
-            continue
+        inner = s[a + 1 : b - 1] if s[b - 1 : b] == ")" else s[a + 1 : b]
+        trailing = not re.match(r"[ \t]*[^\s,;.]", s[b:].split("\n", 1)[0])
+        if _keep_bracket(inner) and (not trailing or _starts_participle(inner)):
+            continue  # a gloss inside the name, or a participle narrowing it: not a qualifier
         out.append(s[pos:a])
         pos = b
     out.append(s[pos:])
     return re.sub(r"[ \t]+([,.;])", r"\1", re.sub(r"[ \t]+", " ", "".join(out)))
+
+
+def _starts_participle(text: str) -> bool:
+    w = _first_word(text)
+    return w is not None and morph.parses(w.text)[0].tag.POS == "PRTF"
 
 
 def _keep_bracket(inner: str) -> bool:
@@ -355,8 +364,8 @@ def _starts_modifier(piece: str) -> bool:
     if w.start != 0:
         return False
     t = w.text
-    if _is_abbr(t):
-        return False
+    if _is_abbr(t) or _is_body_start(piece, strict=True):
+        return False  # "уполномоченные представители …": a participle as the adjective of a body
     ps = morph.parses(t)
     if ps[0].tag.POS in ("PRTF", "GRND", "PRTS") or (
         ps[0].tag.POS == "ADJF" and any(p.tag.POS == "PRTF" for p in ps)

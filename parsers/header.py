@@ -175,7 +175,7 @@ def _title(ls: list[str]) -> str | None:
                 break
             if _LABEL.match(nxt) or _TITLE_START.match(nxt):
                 break
-            if nxt[:1].islower() or _runs_on(parts[-1]):
+            if nxt[:1].islower() or _runs_on(parts[-1]) or _TEXT_DATE.fullmatch(nxt.strip(" .")):
                 parts.append(nxt)
                 j += 1
                 continue
@@ -344,6 +344,16 @@ def _voting(ls: list[str], h: Header) -> None:
         if ds and ds[0][0] < 80:
             h.voting_day = ds[0][1]
             return
+    # no label: an election's title or a "Выборы <date>" line names its (first) voting day
+    for src in (h.title or "", *(ln for ln in ls if re.match(r"\s*выборы\s", ln, re.I))):
+        if not re.search(r"выбор|референдум|голосовани", src, re.I):
+            continue
+        for m in _TEXT_DATE.finditer(src):
+            before = src[: m.start()].rstrip().lower()
+            if not before.endswith(("от", "№")) and not re.search(r"\bна\s*$", before):
+                h.voting_day = _mk(int(m.group("year")), _month(m.group("mon")),
+                                   int(re.split(r"\D+", m.group("days"))[0]))  # fmt: skip
+                return
 
 
 def _any_year(text: str) -> int | None:

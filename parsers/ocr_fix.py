@@ -18,8 +18,9 @@ digit-only repairs; ``action``, ``deadline``, ``executor`` and ``text`` get the 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from itertools import combinations, product
+
+from parsers import morph
 
 ROLES = ("action", "deadline", "executor", "item_no", "text")
 
@@ -41,9 +42,14 @@ _ORDINAL_NO = re.compile(r"(?<![\w.])(?:N[eoº°]|Ng|Mo|Мо)\s*(?=\d)")
 _REF_PART = re.compile(
     r"(?<![\w.])(?:4|Ч)\.(\s?)(?=\d{1,3}(?:\.\d+)?\s*,?\s*(?:ст|cт|ct|статьи)\b)"
 )
+# A letter read for the number after a reference abbreviation: ``ч. б ст. 47`` → ``ч. 6``.
+_REF_NUMBER = re.compile(
+    r"(?<![\w])(ч|п|пп|ст|подп)\.(\s?)([бЗзОоlI])(?=\s*(?:[,;)]|ст\.|п\.|ч\.|$))"
+)
 _CT = re.compile(r"(?<![\w])[cс][tт]\.(?=\s*\d)")
 _STRAY_BAR = re.compile(r"(?:(?<=\s)|^)[|¦]+(?=\s|$)|^[|¦]+|[|¦]+$", re.MULTILINE)
 _SPACES = re.compile(r"[ \t\u00a0]{2,}")
+_PLAIN_BREAK = re.compile(rf"([{_CYR}]+)\n([а-яё]+)")
 _HYPHEN_BREAK = re.compile(rf"([{_CYR}]+)[-\u00ad\u2010]\s*\n\s*([{_CYR}]+)")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,;:.!?)»])(?=\s|$)")
 _BRACES = str.maketrans("{}", "()")
@@ -75,12 +81,16 @@ def fix_ocr_text(text: str, role: str = "text") -> str:
     text = _STRAY_BAR.sub("", text).translate(_BRACES)
     text = _NUMBER_BREAK.sub(r"\1", text)
     text = _join_hyphenated(text)
+    text = _join_broken(text)
     text = _WORD.sub(_fix_mixed_word, text)
     if _mostly_cyrillic(text):
         text = _LONE_LATIN.sub(lambda m: m.group(0).translate(_LAT_TO_CYR), text)
     text = _ORDINAL_NO.sub("№ ", text)
     text = _fix_numbers(text)
     text = _REF_PART.sub(r"ч.\1", text)
+    text = _REF_NUMBER.sub(
+        lambda m: m.group(1) + "." + m.group(2) + m.group(3).translate(_DIGIT_LOOKALIKES), text
+    )
     text = _REF_CAPS.sub(lambda m: m.group(1).lower() + ".", text)
     text = _YEAR_CAP_G.sub(r"\1г", text)
     text = _fix_case_slips(text)
@@ -242,20 +252,19 @@ def _join_hyphenated(text: str) -> str:
     return _HYPHEN_BREAK.sub(join, text)
 
 
-@lru_cache(maxsize=8192)
 def is_word(word: str) -> bool:
-    """Whether ``word`` is a Russian word form (pymorphy2's dictionary); True if unknown."""
-    analyzer = _analyzer()
-    if analyzer is None:
-        return True
-    return bool(analyzer.word_is_known(word.lower().replace("ё", "е")))
+    """Whether ``word`` is a Russian word form (pymorphy2's dictionary)."""
+    return morph.is_known(word.replace("ё", "е"))
 
 
-@lru_cache(maxsize=1)
-def _analyzer():  # type: ignore[no-untyped-def]
-    try:
-        from parsers.morph import analyzer
+def _join_broken(text: str) -> str:
+    """Words a narrow column broke without a hyphen (``избирательны`` / ``х участков``):
+    joined when neither half is a word and the whole is."""
 
-        return analyzer()
-    except Exception:  # pragma: no cover - morphology is optional here
-        return None
+    def join(m: re.Match[str]) -> str:
+        head, tail = m.group(1), m.group(2)
+        if not is_word(head) and not is_word(tail) and is_word(head + tail):
+            return head + tail
+        return m.group(0)
+
+    return _PLAIN_BREAK.sub(join, text)

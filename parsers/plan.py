@@ -50,7 +50,10 @@ def parse_plan(raw: RawDocument, overrides: Anchors | None = None) -> ParsedPlan
     layout = read_plan_rows(raw)
     if not layout.rows:
         raise NotAPlan("no plan table or numbered plan items were found in the document")
-    header = parse_header(layout.header)
+    header_lines = layout.header
+    if raw.method == "ocr":
+        header_lines = [fix_ocr_text(line, "text") for line in header_lines]
+    header = parse_header(header_lines)
     anchors = Anchors(
         publication=header.publication_date,
         voting_day=header.voting_day,
@@ -121,7 +124,9 @@ def _item(ordinal: int, row: PlanRow, anchors: Anchors, glossary: Glossary) -> d
     return {
         "ordinal": ordinal,
         "item_no": row.item_no,
-        "section": normalise(row.section) if row.section else None,
+        "section": normalise(fix_ocr_text(row.section, "text") if row.confidence else row.section)
+        if row.section
+        else None,
         "action": action,
         "deadline_text": deadline_text,
         "deadline_kind": deadline.kind,

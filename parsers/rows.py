@@ -391,7 +391,13 @@ def _read_tables(blocks: Sequence[Block]) -> PlanLayout | None:
                 if not (C.is_page_furniture(t) or C.is_column_header(t) or C.is_note(t))
             )
     rows = reader.rows()
+    while rows and rows[-1].item_no is None and C.is_signature(_row_text(rows[-1])):
+        footer.insert(0, _row_text(rows.pop()))  # "Секретарь комиссии | | И.И. Иванов"
     return PlanLayout(header=header, rows=rows, footer=footer) if rows else None
+
+
+def _row_text(row: PlanRow) -> str:
+    return " ".join(t for t in (row.action, row.deadline, row.executor.replace("\n", " ")) if t)
 
 
 # --- tab-separated text --------------------------------------------------------------------

@@ -94,6 +94,9 @@ def _pending(
         try:
             data = inp.read()
         except InputError:
+            if f"source:{inp.source}" in done:  # unreadable last time too
+                summary.skipped += 1
+                continue
             yield inp, None  # the task records the read failure
             continue
         doc_id = doc_id_of(data)
@@ -174,11 +177,12 @@ def run_ingest(
     options = options or RunOptions()
     flush = flush_every or int(os.environ.get(FLUSH_ENV) or DEFAULT_FLUSH_EVERY)
     store = DatasetStore(out)  # an unwritable --out fails here, before anything starts
+    server_up = _start_prefect_server()
     if options.isolate and not dask_address and _anything_to_do(paths, store, force):
         from pipeline.worker import pool
 
         pool().warm(workers)  # the children import the parsers while Prefect starts
-    _start_prefect_server().wait()
+    server_up.wait()
     runner = _task_runner(workers, dask_address)
     flow_fn = ingest.with_options(task_runner=runner)
     with _local_run_settings(dask_address):

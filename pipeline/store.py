@@ -111,17 +111,24 @@ class DatasetStore:
         return pa.concat_tables(tables, promote_options="permissive")
 
     def ingested(self) -> dict[str, tuple[str, str]]:
-        """doc_id → (pipeline_version, dataset) of everything already written."""
+        """doc_id → (pipeline_version, dataset) of everything already written.
+
+        Inputs that could not be read at all have no doc_id; their failures appear under
+        the key ``"source:" + source``.
+        """
         done: dict[str, tuple[str, str]] = {}
         docs = self.read("documents", ["doc_id", "pipeline_version"])
         for doc_id, version in zip(
             docs["doc_id"].to_pylist(), docs["pipeline_version"].to_pylist(), strict=True
         ):
             done[doc_id] = (version, "documents")
-        fails = self.read("failures", ["doc_id", "detail"])
-        for doc_id in fails["doc_id"].to_pylist():
-            if doc_id and doc_id not in done:
-                done[doc_id] = ("", "failures")
+        fails = self.read("failures", ["doc_id", "source"])
+        for doc_id, source in zip(
+            fails["doc_id"].to_pylist(), fails["source"].to_pylist(), strict=True
+        ):
+            key = doc_id or f"source:{source}"
+            if key not in done:
+                done[key] = ("", "failures")
         return done
 
     def write(self, batch: Batch) -> None:

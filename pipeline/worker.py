@@ -79,6 +79,7 @@ class DocumentWorker:
         self.proc: subprocess.Popen[bytes] | None = None
         self.conn: Connection | None = None
         self.documents = 0
+        self._ready = False
 
     @property
     def alive(self) -> bool:
@@ -328,7 +329,11 @@ def child_main(fd: int) -> None:
                 data,
                 detail=repr(err),
             )
-        conn.send_bytes(pickle.dumps(("done", outcome), 5))
+        try:
+            reply = pickle.dumps(("done", outcome), 5)
+        except Exception as err:  # e.g. an unpicklable value from a swapped-in function
+            reply = pickle.dumps(("done", failure(inp, "validate", f"bad result: {err}", data)))
+        conn.send_bytes(reply)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,9 @@
 
 For every ``samples/<stem>.pdf`` (the typed renderings) each page is rasterised at 200 dpi,
 rotated by ±1° (alternating), given Gaussian noise and a slight blur, JPEG-compressed
-(quality 70) and the pages are assembled into an image-only ``<out>/<stem>.scan.pdf``, plus
-``<out>/<stem>.scan.png`` of page 1. Deterministic: the noise RNG is seeded from the stem.
+(quality 70) and the pages are assembled into an image-only ``<out>/<stem>.scan.pdf`` and a
+multi-page ``<out>/<stem>.scan.tiff`` (the image path). Deterministic: the noise RNG is
+seeded from the stem.
 
 When a stem has a gold file (``tests/gold/<stem>.json``) but no typed PDF yet, a stand-in PDF
 is made with LibreOffice from a DOCX table built from the gold items.
@@ -67,7 +68,7 @@ def degrade(page: Image.Image, index: int, rng: np.random.Generator) -> Image.Im
 
 
 def make_scan(pdf: Path, out_dir: Path, stem: str) -> Path:
-    """Write ``<out_dir>/<stem>.scan.pdf`` and ``.scan.png``; return the PDF path."""
+    """Write ``<out_dir>/<stem>.scan.pdf`` and ``.scan.tiff``; return the PDF path."""
     rng = np.random.default_rng(zlib.crc32(stem.encode()))
     pages = [degrade(p, i, rng) for i, p in enumerate(rasterise(pdf))]
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -81,7 +82,14 @@ def make_scan(pdf: Path, out_dir: Path, stem: str) -> Path:
         creationDate=FIXED_DATE,
         modDate=FIXED_DATE,
     )
-    pages[0].save(out_dir / f"{stem}.scan.png")
+    bare = [Image.frombytes(p.mode, p.size, p.tobytes()) for p in pages]  # no JPEG metadata
+    bare[0].save(
+        out_dir / f"{stem}.scan.tiff",
+        save_all=True,
+        append_images=bare[1:],
+        compression="jpeg",
+        dpi=(DPI, DPI),
+    )
     return target
 
 

@@ -145,7 +145,7 @@ def _encrypted_flag(zip_bytes: bytes) -> bytes:
 class _Cp866Info(zipfile.ZipInfo):
     """A member name stored as legacy Russian archivers do: cp866, no UTF-8 flag."""
 
-    def _encodeFilenameFlags(self):  # noqa: N802  (zipfile's name)
+    def _encodeFilenameFlags(self):
         return self.filename.encode("cp866"), self.flag_bits & ~0x800
 
 

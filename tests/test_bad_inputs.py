@@ -86,3 +86,12 @@ def test_timeout_is_per_document(batch):
     assert slow["doc_id"] and slow["stage"] == "parse"  # the stage it was stuck in
     # the hang cost one timeout, not one per document
     assert summary.seconds < TIMEOUT * 3 + 30
+
+
+def test_a_rerun_reads_nothing_again_and_changes_no_byte(batch):
+    root, out, _, _, _ = batch
+    before = {p: p.read_bytes() for p in out.rglob("*.parquet")}
+    options = RunOptions(timeout=TIMEOUT, max_pages=100, processor="tests.procs:misbehaving")
+    again = run_ingest([str(root / "corpus")], str(out), options=options)
+    assert (again.documents, again.failures) == (0, 0)
+    assert {p: p.read_bytes() for p in out.rglob("*.parquet")} == before

@@ -100,3 +100,14 @@ def test_a_second_writer_is_refused_while_the_first_holds_the_output(corpus, tmp
 )
 def test_tasks_hold_one_document_for_small_batches_and_more_for_large(n, workers, size):
     assert docs_per_task(n, workers) == size
+
+
+def test_the_deployable_flow_takes_plain_parameters(corpus, tmp_path):
+    from pipeline.deploy import ingest_batch
+
+    result = ingest_batch(
+        paths=[str(corpus)], out=str(tmp_path / "out"), timeout=60.0, voting_day="2026-09-20"
+    )
+    assert result["documents"] == len(QUICK) and result["failures"] == 0
+    days = DatasetStore(str(tmp_path / "out")).read("documents")["voting_day"].to_pylist()
+    assert {str(d) for d in days} == {"2026-09-20"}

@@ -463,3 +463,17 @@ def test_narrower_continuation_table_with_numbers_continues() -> None:
         ("3", "постоянно", ""),
     ]
     assert lay.footer == ["Председатель", "И.И. Иванов"]
+
+
+def test_signature_row_after_the_last_item_goes_to_the_footer() -> None:
+    layout = read(
+        table(
+            [
+                HEAD,
+                ["1", "Первое", "до 01.07", "ТИК"],
+                ["", "Секретарь комиссии", "А.В. Петрова", ""],
+            ]
+        )
+    )
+    assert [r.item_no for r in layout.rows] == ["1"]
+    assert layout.footer == ["Секретарь комиссии А.В. Петрова"]

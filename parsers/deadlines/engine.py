@@ -104,6 +104,10 @@ def _merge(a: Win, b: Win, ctx: Ctx) -> Win | None:
         return a
     if a.role == "stated" and b.role in ("rule", "event") and _confirm(b, a):
         return b  # "24.07.2024 (не позднее чем за 45 дней до дня голосования)"
+    hour_waits_for_day = a.kind == "from" and a.end_time and a.end_s is None and a.end_c is None
+    if hour_waits_for_day and b.role == "stated" and b.kind == "date":  # "с D1 до 0 часов D2"
+        a.kind, a.end_s = "range", b.start_s
+        return a
     if a.kind == "from" and b.kind == "by" and a.end_c is None and a.end_s is None:
         a.kind = "range"
         a.end_c, a.end_s, a.end_time = b.end_c, b.end_s, b.end_time or a.end_time
@@ -143,6 +147,8 @@ def _confirm(a: Win, b: Win) -> bool:
         a.start_time = b.start_time
     if (give[0] and not a_start) or (give[1] and not a_end) or b.kind == "range":
         a.kind = "range"
+    elif a.kind == "date" and a.role == "rule" and b.kind in ("from", "by"):
+        a.kind = b.kind  # a bare "за N дней до E (с D)": the stated form gives the direction
     a.warnings += b.warnings
     return True
 

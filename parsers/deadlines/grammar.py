@@ -137,6 +137,19 @@ def _tail(c: Cur, ctx: Ctx, rule: Rule, need: str, strict: bool = False) -> Rule
     return rule
 
 
+def _neighbour_day(c: Cur) -> int:
+    """After "дня": ", предшествующего" → −1, ", следующего за" → +1 (cursor moved past)."""
+    save = c.i
+    c.take(",")
+    if c.take("предшествующего", "предшествующий"):
+        return -1
+    if c.take("следующего", "следующий"):
+        c.take("за")
+        return 1
+    c.i = save
+    return 0
+
+
 def p_eventday(c: Cur, ctx: Ctx) -> Win | None:
     """ "в день E", "накануне E", "в день, предшествующий дню E", "со дня E", "до дня E",
     "одновременно с E"."""
@@ -147,13 +160,15 @@ def p_eventday(c: Cur, ctx: Ctx) -> Win | None:
     q = qualifier(c)
     if q is not None:
         day = c.take(*vocab.DAY_WORDS)
+        shift = _neighbour_day(c) if day else 0  # "не позднее дня, предшествующего дню E"
         key, text = event(c, ctx)
         if q not in ("by", "from") or (key is None and not (day and text)):
             c.i = i0
             return None
-        win = Win(q, "event", i0, c.i, anchor=anchor_name(key, text), offset=None)
+        win = Win(q, "event", i0, c.i, anchor=anchor_name(key, text), offset=shift or None)
         e = anchor_date(key, ctx)
         if e is not None:
+            e += timedelta(days=shift)
             if q == "by":
                 win.end_c = e
             else:
@@ -194,8 +209,11 @@ def p_eventday(c: Cur, ctx: Ctx) -> Win | None:
         c.take(",")
         shift = following(c)
         kind = "from"
-    elif w == "до" and c.low(1) in ("дня", "даты", "дату"):
-        c.i += 2
+    elif w == "до" and (
+        c.low(1) in ("дня", "даты", "дату")
+        or (c.low(1) in ("первого", "последнего") and c.low(2) in ("дня", "даты"))
+    ):
+        c.i += 2 if c.low(1) in ("дня", "даты", "дату") else 1
         kind = "by"
         shift = -1
     elif w == "одновременно" and c.low(1) in ("с", "со"):

@@ -203,8 +203,8 @@ def count(rule: Rule, ctx: Ctx, win: Win) -> None:
         win.kind = "range"  # "в трехдневный срок" with no event named: a window all the same
     elif rule.shape == "expire":
         win.kind = "from"
-    elif q in ("by", "min", "max") or (q is None and rule.shape == "before"):
-        win.kind = "by"  # a bare "за N дней до E" is a latest day too
+    elif q in ("by", "min", "max"):
+        win.kind = "by"
     elif q == "from":
         win.kind = "from"
     else:

@@ -42,6 +42,8 @@ _REF_MARK = re.compile(
 _INNER_PAREN = re.compile(r"\(([^()]*)\)")
 _OPEN_PAREN_REST = re.compile(r"\(([^()]*)$")
 _KEEP_OPEN, _KEEP_CLOSE = "\x01", "\x02"
+_LOCAL_TIME = re.compile(r"\(?\s*по\s+местному\s+времени\s*\)?", re.IGNORECASE)
+_ZERO_HOUR = re.compile(r"\b(?:ноля|нуля|ноль|нуль)\s+час", re.IGNORECASE)
 
 
 def clean(text: str) -> str:
@@ -49,6 +51,8 @@ def clean(text: str) -> str:
     s = _WS.sub(" ", text.replace("ё", "е").replace("Ё", "Е")).strip()
     s = _FOOTNOTES.sub(" ", s)
     s = _DASHES.sub("—", s)
+    s = _ZERO_HOUR.sub("0 час", s)  # "до ноля часов" is midnight written out
+    s = _LOCAL_TIME.sub(" ", s)  # times are local anyway
     while True:  # innermost groups first; keep the ones that are not references
         m = _INNER_PAREN.search(s)
         if not m:
