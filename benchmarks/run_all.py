@@ -34,6 +34,7 @@ def run(script: Path, quick: bool, timeout: float) -> tuple[int, float]:
     cmd = [sys.executable, str(script)]
     if quick and "--quick" in script.read_text(encoding="utf-8"):
         cmd.append("--quick")
+    print(f"=== {' '.join([script.name, *cmd[2:]])}", flush=True)
     LOGS.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     with open(LOGS / f"{script.stem}.log", "w", encoding="utf-8") as log:
@@ -61,7 +62,6 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     results = []
     for script in benchmarks(args.only):
-        print(f"=== {script.name}{' --quick' if args.quick else ''}", flush=True)
         code, seconds = run(script, args.quick, args.timeout)
         results.append((script.name, code, seconds))
     print("\n=== summary")

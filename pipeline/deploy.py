@@ -7,10 +7,9 @@ summary as a dict. Serve it from any machine that sees the inputs and the output
 
     PREFECT_API_URL=http://HOST:4200/api python -m pipeline.deploy [--name NAME]
 
-or deploy it to a work pool (see docs/scaling.md).
+or deploy it to a work pool (see docs/scaling.md). No ``from __future__ import annotations``
+here: Prefect builds the parameter model from the real annotations when it loads the flow.
 """
-
-from __future__ import annotations
 
 import argparse
 import dataclasses

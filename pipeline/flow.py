@@ -31,7 +31,7 @@ from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline.discover import InputError, InputFile, discover
-from pipeline.process import Outcome, RunOptions, doc_id_of
+from pipeline.process import Outcome, RunOptions, doc_id_of, run_version, stamped
 from pipeline.store import Batch, DatasetStore
 from pipeline.version import PIPELINE_VERSION
 
@@ -84,9 +84,14 @@ def ingest_documents(jobs: list[Job], options: RunOptions) -> list[Outcome]:
 
 
 def _pending(
-    inputs: Iterator[InputFile], store: DatasetStore, force: bool, summary: Summary
+    inputs: Iterator[InputFile],
+    store: DatasetStore,
+    force: bool,
+    summary: Summary,
+    version: str = PIPELINE_VERSION,
 ) -> Iterator[Job]:
-    """Inputs not yet ingested by this version, each document once, with its bytes."""
+    """Inputs not yet ingested by this ``version`` (pipeline and anchors), each document once,
+    with its bytes."""
     done = {} if force else store.ingested()
     seen: set[str] = set()
     for inp in inputs:
@@ -94,7 +99,7 @@ def _pending(
         try:
             data = inp.read()
         except InputError:
-            if f"source:{inp.source}" in done:  # unreadable last time too
+            if done.get(f"source:{inp.source}", ("",))[0] == version:  # unreadable last time too
                 summary.skipped += 1
                 continue
             yield inp, None  # the task records the read failure
@@ -104,11 +109,8 @@ def _pending(
             summary.duplicates += 1
             continue
         seen.add(doc_id)
-        version, dataset = done.get(doc_id, ("", ""))
-        if dataset == "documents" and version == PIPELINE_VERSION:
-            summary.skipped += 1
-            continue
-        if dataset == "failures" and not force:
+        done_version, _dataset = done.get(doc_id, ("", ""))
+        if done_version == version:
             summary.skipped += 1
             continue
         yield inp, data
@@ -243,7 +245,7 @@ def ingest(
         store.clean_temporaries()
         inputs = list(discover(paths))
         size = per_task or docs_per_task(len(inputs), workers)
-        pending = _pending(iter(inputs), store, force, summary)
+        pending = _pending(iter(inputs), store, force, summary, run_version(options))
         _run_tasks(
             pending, options, size, max(1, workers) * 2, store, flush_every, summary, on_outcome
         )
@@ -262,6 +264,7 @@ def _run_tasks(
     on_outcome: Callable[[Outcome], None] | None,
 ) -> None:
     """Keep ``in_flight`` tasks busy; write a part every ``flush_every`` documents."""
+    version = run_version(options)
     finished: queue.SimpleQueue[PrefectFuture[list[Outcome]]] = queue.SimpleQueue()
     running: dict[PrefectFuture[list[Outcome]], list[Job]] = {}
     batch = Batch()
@@ -275,7 +278,7 @@ def _run_tasks(
         future = finished.get()
         outcomes = _outcomes(future, running.pop(future))
         for outcome in outcomes:
-            _collect(outcome, batch, summary)
+            _collect(stamped(outcome, version), batch, summary)
             if on_outcome:
                 on_outcome(outcome)
         if len(batch) >= flush_every:

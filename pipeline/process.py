@@ -67,6 +67,29 @@ def warm_up() -> None:
         return
 
 
+def run_version(options: RunOptions) -> str:
+    """The version a run stamps on its records: the pipeline's, plus the anchors the user
+    gave ("0.1.0+voting_day=2026-09-20"), so a re-anchored run is not skipped as done."""
+    given = options.overrides
+    if given is None:
+        return PIPELINE_VERSION
+    parts = [
+        f"{name}={value.isoformat() if hasattr(value, 'isoformat') else value}"
+        for name in ("publication", "voting_day", "year")
+        if (value := getattr(given, name)) is not None
+    ]
+    return "+".join([PIPELINE_VERSION, ",".join(parts)]) if parts else PIPELINE_VERSION
+
+
+def stamped(outcome: Outcome, version: str) -> Outcome:
+    """The outcome with its records carrying ``version``."""
+    if outcome.document is not None:
+        outcome.document = outcome.document.model_copy(update={"pipeline_version": version})
+    if outcome.failure is not None:
+        outcome.failure = outcome.failure.model_copy(update={"pipeline_version": version})
+    return outcome
+
+
 def doc_id_of(data: bytes) -> str:
     """The document key: sha256 hex of the file's bytes."""
     return hashlib.sha256(data).hexdigest()

@@ -122,13 +122,16 @@ class DatasetStore:
             docs["doc_id"].to_pylist(), docs["pipeline_version"].to_pylist(), strict=True
         ):
             done[doc_id] = (version, "documents")
-        fails = self.read("failures", ["doc_id", "source"])
-        for doc_id, source in zip(
-            fails["doc_id"].to_pylist(), fails["source"].to_pylist(), strict=True
+        fails = self.read("failures", ["doc_id", "source", "pipeline_version"])
+        for doc_id, source, version in zip(
+            fails["doc_id"].to_pylist(),
+            fails["source"].to_pylist(),
+            fails["pipeline_version"].to_pylist(),
+            strict=True,
         ):
             key = doc_id or f"source:{source}"
             if key not in done:
-                done[key] = ("", "failures")
+                done[key] = (version or "", "failures")
         return done
 
     def write(self, batch: Batch) -> None:

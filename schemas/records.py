@@ -68,7 +68,7 @@ class DocumentRecord(Record):
     definitions: list[Definition] = []
     items: Int32 = 0
     warnings: list[str] = []
-    pipeline_version: str
+    pipeline_version: str  # "0.1.0", or "0.1.0+voting_day=2026-09-20" when anchors were given
     ingested_at: datetime
 
     @field_validator("doc_id")
@@ -136,3 +136,4 @@ class FailureRecord(Record):
     error: str
     detail: str | None = None
     ingested_at: datetime
+    pipeline_version: str | None = None  # extra column: a newer pipeline retries the file
