@@ -55,6 +55,12 @@ def decode_html(data: bytes) -> tuple[str, str]:
     return decode_text(data, declared)
 
 
+def _gone(el: Tag) -> bool:
+    """Removed by an earlier decompose (its tree detached). Not ``el.decomposed``: on a tag
+    without the flag bs4 turns that attribute lookup into a search of the subtree."""
+    return el.parent is None
+
+
 def _own_rows(table: Tag) -> list[Tag]:
     """The ``tr`` of this table, not of tables nested in it."""
     rows = []
@@ -159,17 +165,17 @@ class HtmlBackend(Backend):
         for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
             node.extract()
         for el in soup.find_all(_DROP_TAGS):
-            if not el.decomposed and not (
+            if not _gone(el) and not (
                 el.name in ("nav", "aside") and self._holds_data_table(el)
             ):
                 el.decompose()
         for el in soup.find_all(["header", "footer"]):
-            if el.decomposed or el.find_parent(["article", "main"]) is not None:
+            if _gone(el) or el.find_parent(["article", "main"]) is not None:
                 continue
             if not self._holds_data_table(el):
                 el.decompose()
         for el in soup.find_all(True):
-            if el.decomposed or el.name in ("table", "tr", "td", "th", "tbody", "thead", "body"):
+            if _gone(el) or el.name in ("table", "tr", "td", "th", "tbody", "thead", "body"):
                 continue
             attrs = " ".join(
                 [
@@ -183,11 +189,16 @@ class HtmlBackend(Backend):
                 role in _CHROME_ROLES or _CHROME_WORDS.search(attrs)
             ) and not self._holds_data_table(el):
                 el.decompose()
-        # link lists without telling names: menus all the same
+        # link lists without telling names: menus all the same. Count links per ancestor
+        # once (linear), then look closer only at elements holding three or more.
+        links: dict[int, int] = {}
+        for a in soup.find_all("a"):
+            for parent in a.parents:
+                links[id(parent)] = links.get(id(parent), 0) + 1
         for el in soup.find_all(["ul", "ol", "div", "section", "p", "table"]):
-            if el.decomposed or el.find("table") is not None:
+            if links.get(id(el), 0) < 3 or _gone(el) or el.find("table") is not None:
                 continue
-            if len(el.find_all("a")) >= 3 and _link_ratio(el) > 0.8:
+            if _link_ratio(el) > 0.8:
                 el.decompose()
 
     # -- walk ----------------------------------------------------------------------

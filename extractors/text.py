@@ -48,8 +48,12 @@ def _cyrillic_score(text: str) -> float:
     return (frequent + 0.5 * lower) / len(letters)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
 def _controls(text: str) -> int:
-    return sum(1 for c in text if (ord(c) < 32 and c not in "\t\n\r\f") or 0x7F <= ord(c) < 0xA0)
+    """Control characters other than tab, line breaks and form feed."""
+    return len(_CONTROL.findall(text))
 
 
 def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str]:

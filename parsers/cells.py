@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from parsers.row import PlanRow
 
@@ -24,8 +25,10 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), Non
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
+@lru_cache(maxsize=65536)
 def clean_line(text: str) -> str:
-    """One line: markup removed, whitespace collapsed, ends stripped."""
+    """One line: markup removed, whitespace collapsed, ends stripped (cached: table readers
+    ask for the same cell many times)."""
     text = _TAG.sub(" ", text).translate(_INVISIBLE).replace("**", "")
     return _SPACES.sub(" ", text).strip()
 
