@@ -165,9 +165,7 @@ class HtmlBackend(Backend):
         for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
             node.extract()
         for el in soup.find_all(_DROP_TAGS):
-            if not _gone(el) and not (
-                el.name in ("nav", "aside") and self._holds_data_table(el)
-            ):
+            if not _gone(el) and not (el.name in ("nav", "aside") and self._holds_data_table(el)):
                 el.decompose()
         for el in soup.find_all(["header", "footer"]):
             if _gone(el) or el.find_parent(["article", "main"]) is not None:
