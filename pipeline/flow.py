@@ -116,9 +116,20 @@ def _pending(
         yield inp, data
 
 
-def _anything_to_do(paths: list[str], store: DatasetStore, force: bool) -> bool:
+def _anything_to_do(paths: list[str], store: DatasetStore, force: bool, version: str) -> bool:
     """Whether any input still needs reading (stops at the first that does)."""
-    return force or next(iter(_pending(discover(paths), store, False, Summary())), None) is not None
+    pending = _pending(discover(paths), store, False, Summary(), version)
+    return force or next(iter(pending), None) is not None
+
+
+def _nothing_to_do(paths: list[str], store: DatasetStore, version: str) -> Summary:
+    """The summary of a batch whose every input is already in the datasets."""
+    started = time.perf_counter()
+    summary = Summary()
+    for _ in _pending(discover(paths), store, False, summary, version):
+        pass
+    summary.seconds = time.perf_counter() - started
+    return summary
 
 
 def _task_runner(workers: int, dask_address: str | None) -> Any:
@@ -179,8 +190,10 @@ def run_ingest(
     options = options or RunOptions()
     flush = flush_every or int(os.environ.get(FLUSH_ENV) or DEFAULT_FLUSH_EVERY)
     store = DatasetStore(out)  # an unwritable --out fails here, before anything starts
+    if not _anything_to_do(paths, store, force, run_version(options)):
+        return _nothing_to_do(paths, store, run_version(options))  # no Prefect needed
     server_up = _start_prefect_server()
-    if options.isolate and not dask_address and _anything_to_do(paths, store, force):
+    if options.isolate and not dask_address:
         from pipeline.worker import pool
 
         pool().warm(workers)  # the children import the parsers while Prefect starts
