@@ -38,7 +38,7 @@ demo: setup
 	$(BIN)/kalplan ingest samples/ --out $(OUT) --workers 2
 	@echo; echo "Example queries (DuckDB):"
 	$(BIN)/kalplan query $(OUT) "SELECT format, count(*) AS documents, sum(items) AS items FROM documents GROUP BY format ORDER BY format"
-	$(BIN)/kalplan query $(OUT) "SELECT deadline_end, left(action, 60) AS action, executors FROM items WHERE anchor = 'voting_day' AND deadline_end IS NOT NULL ORDER BY deadline_end LIMIT 10"
+	$(BIN)/kalplan query $(OUT) "SELECT i.deadline_end, left(i.action, 50) AS action, i.executors, i.legal_refs FROM items i JOIN documents d USING (doc_id) WHERE d.format = 'txt' AND i.anchor = 'voting_day' AND i.deadline_end IS NOT NULL ORDER BY i.deadline_end LIMIT 10"
 	$(BIN)/kalplan eval tests/gold --out $(OUT)
 
 lint: venv

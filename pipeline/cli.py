@@ -106,11 +106,19 @@ def _query(args: argparse.Namespace) -> int:
 
     sql = READY_QUERIES.get(args.sql, args.sql)
     frame = run_query(args.out, sql)
-    with pd.option_context(
-        "display.max_rows", 200, "display.max_colwidth", 80, "display.width", 200
-    ):
+    for col in frame.columns:  # lists (executors, warnings, legal_refs) shown readably
+        if frame[col].map(lambda v: isinstance(v, list | tuple) or hasattr(v, "tolist")).any():
+            frame[col] = frame[col].map(_cell)
+    with pd.option_context("display.max_rows", 200, "display.max_colwidth", 60):
         print(frame.to_string(index=False))
     return 0
+
+
+def _cell(value: object) -> object:
+    items = value.tolist() if hasattr(value, "tolist") else value
+    if not isinstance(items, list | tuple):
+        return value
+    return "; ".join(str(v.get("text", v)) if isinstance(v, dict) else str(v) for v in items)
 
 
 def _export_ics(args: argparse.Namespace) -> int:

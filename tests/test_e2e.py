@@ -77,3 +77,11 @@ def test_query_views(batch):
     _, out, _ = batch
     frame = run_query(str(out), "SELECT count(*) AS n FROM items i JOIN documents d USING (doc_id)")
     assert int(frame["n"][0]) > 100
+
+
+def test_query_command_prints_lists_readably(batch, capsys):
+    _, out, _ = batch
+    sql = "SELECT executors, legal_refs FROM items WHERE len(legal_refs) > 0 LIMIT 1"
+    assert main(["query", str(out), sql]) == 0
+    printed = capsys.readouterr().out
+    assert "ст." in printed and "{'act'" not in printed and "[" not in printed
