@@ -678,7 +678,7 @@ ROWS: list[tuple[str, str, date | None, date | None, dict[str, object]]] = [
         "on_event",
         None,
         None,
-        {"anchor": "представлением документов"},
+        {"anchor": "представления документов"},
     ),
     ("до начала голосования", "on_event", None, None, {"anchor": "начала голосования"}),
     ("при необходимости", "on_event", None, None, {"anchor": None}),
@@ -686,7 +686,7 @@ ROWS: list[tuple[str, str, date | None, date | None, dict[str, object]]] = [
     ("в соответствии с Порядком", "on_event", None, None, {}),
     ("в установленные сроки", "on_event", None, None, {}),
     ("по согласованию", "on_event", None, None, {}),
-    ("По поступлении заявления", "on_event", None, None, {"anchor": "заявления"}),
+    ("По поступлении заявления", "on_event", None, None, {"anchor": "поступления заявления"}),
     # --- none
     ("", "none", None, None, {}),
     ("—", "none", None, None, {}),

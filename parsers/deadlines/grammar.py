@@ -421,7 +421,7 @@ def p_on_event(c: Cur, ctx: Ctx) -> Win | None:
         c.i += 1
         c.take(",")
         if c.low() == "по" and c.low(1) in vocab.ON_EVENT_BY:
-            c.i += 2
+            c.i += 2 if c.low(1) == "мере" else 1  # the noun names the event
         elif not c.take("после", "при"):
             named = c.seq("с", "момента")
             if not named:
@@ -432,8 +432,9 @@ def p_on_event(c: Cur, ctx: Ctx) -> Win | None:
         c.take("дня")
         named = w1 not in vocab.ON_EVENT_BY
     elif w == "по" and (w1 in vocab.ON_EVENT_BY or c.low(2) in vocab.ON_EVENT_BY):
-        c.i += 2 if w1 in vocab.ON_EVENT_BY else 3
-        named = w1 in ("поступлении", "получении", "предъявлении", "окончании", "завершении")
+        # the event is the noun itself: "по указанию комиссии" → "указания комиссии";
+        # "по мере X" → X
+        c.i += 2 if w1 == "мере" else 1 if w1 in vocab.ON_EVENT_BY else 2
     elif c.seq("в", "соответствии", "с") or c.take("согласно"):
         named = False
     elif c.seq("в", "случае") or c.seq("в", "ходе") or c.seq("во", "время"):

@@ -4,7 +4,9 @@ and counting a relative rule from the anchors (:mod:`parsers.deadlines.counting`
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 
+from parsers import morph
 from parsers.deadlines import counting, vocab
 from parsers.deadlines.pieces import Ctx, Cur, Rule, Win
 from parsers.deadlines.tokens import AMT, DATE, MONTH, NUM, TIME, WORD
@@ -179,7 +181,15 @@ def anchor_name(key: str | None, text: str | None) -> str | None:
         return "publication"
     if key in ("voting_day", "voting_last"):
         return "voting_day"
-    return text
+    return _genitive(text) if text else text
+
+
+@lru_cache(maxsize=8192)
+def _genitive(text: str) -> str:
+    """An event named as "the X of …" whatever case the phrase governed: "одновременно с
+    выдвижением списка" and "при передаче протоколов" → "выдвижения списка", "передачи
+    протоколов" (the form "со дня выдвижения списка" already has)."""
+    return morph.inflect_phrase(text, "gent")
 
 
 # --- counting a rule --------------------------------------------------------------------------
