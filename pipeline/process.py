@@ -95,7 +95,7 @@ def doc_id_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _fail(
+def fail_outcome(
     inp: InputFile,
     stage: str,
     error: str,
@@ -133,14 +133,14 @@ def process(
     try:
         outcome = _process(inp, options, data, stage)
     except MemoryError:
-        outcome = _fail(
+        outcome = fail_outcome(
             inp,
             stage.current,
             "the file needs more memory than a worker may use",
             detail=traceback.format_exc(limit=8),
         )
     except Exception as err:  # a bug must not stop the batch: record it
-        outcome = _fail(
+        outcome = fail_outcome(
             inp,
             stage.current if stage.current != "read" else "parse",
             f"internal error while reading the plan: {err}",
@@ -175,10 +175,10 @@ def _process(
         try:
             data = inp.read()
         except InputError as err:
-            return _fail(inp, "read", str(err))
+            return fail_outcome(inp, "read", str(err))
     doc_id = doc_id_of(data)
     if not data.strip():
-        return _fail(inp, "read", "the file is empty", doc_id=doc_id)
+        return fail_outcome(inp, "read", "the file is empty", doc_id=doc_id)
     stage("extract")
     extract_options = ExtractOptions(timeout=options.timeout)
     if options.max_pages is not None:
@@ -186,7 +186,7 @@ def _process(
     try:
         raw = extract(inp.name, data, extract_options)
     except ExtractionError as err:
-        return _fail(
+        return fail_outcome(
             inp,
             err.stage if err.stage in ("read", "extract") else "extract",
             str(err),
@@ -198,14 +198,14 @@ def _process(
     try:
         plan = parse_plan(raw, options.overrides)
     except NotAPlan as err:
-        return _fail(inp, "parse", f"not a plan: {err}", doc_id=doc_id, fmt=raw.format)
+        return fail_outcome(inp, "parse", f"not a plan: {err}", doc_id=doc_id, fmt=raw.format)
     stage("validate")
     try:
         document, items = _records(doc_id, raw.source, raw.format, raw.method, plan)
     except ValidationError as err:
         first = err.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ()))
-        return _fail(
+        return fail_outcome(
             inp,
             "validate",
             f"a record failed validation ({where}: {first['msg']})",

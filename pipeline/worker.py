@@ -26,13 +26,11 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from typing import Any
 
 from pipeline.discover import InputFile
-from pipeline.process import Outcome, RunOptions, doc_id_of
-from schemas import FailureRecord
+from pipeline.process import Outcome, RunOptions, doc_id_of, fail_outcome
 
 DEFAULT_PROCESSOR = "pipeline.process:process"
 STARTUP_TIMEOUT = 300.0  # importing the parsers on a busy machine
@@ -53,15 +51,7 @@ def failure(
 ) -> Outcome:
     """An outcome recording that the supervisor, not the document's code, gave up."""
     doc_id = doc_id_of(data) if data is not None else None
-    record = FailureRecord(
-        source=inp.source,
-        doc_id=doc_id,
-        stage=stage,  # type: ignore[arg-type]
-        error=error,
-        detail=detail,
-        ingested_at=datetime.now(UTC),
-    )
-    return Outcome(source=inp.source, doc_id=doc_id, failure=record)
+    return fail_outcome(inp, stage, error, doc_id=doc_id, detail=detail)
 
 
 def _rss_bytes(pid: int) -> int:
