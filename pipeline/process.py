@@ -104,6 +104,7 @@ def fail_outcome(
     fmt: str | None = None,
     detail: str | None = None,
 ) -> Outcome:
+    """An outcome recording why an input produced no plan."""
     record = FailureRecord(
         source=inp.source,
         doc_id=doc_id,
