@@ -71,7 +71,7 @@ def _own_rows(table: Tag) -> list[Tag]:
 
 
 def _row_cells(tr: Tag) -> list[Tag]:
-    return [c for c in tr.find_all(["td", "th"], recursive=False)]
+    return [c for c in tr.children if isinstance(c, Tag) and c.name in ("td", "th")]
 
 
 def _span(cell: Tag, attr: str, limit: int) -> int:
@@ -172,7 +172,7 @@ class HtmlBackend(Backend):
                 continue
             if not self._holds_data_table(el):
                 el.decompose()
-        for el in soup.find_all(True):
+        for el in [d for d in soup.descendants if isinstance(d, Tag)]:
             if _gone(el) or el.name in ("table", "tr", "td", "th", "tbody", "thead", "body"):
                 continue
             attrs = " ".join(
