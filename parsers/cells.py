@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from parsers.lexicon import PERSON
 from parsers.row import PlanRow
 
 # --- clean-up -------------------------------------------------------------------------
@@ -487,9 +488,6 @@ _SIGN_ROLE = re.compile(
     r"директор|исп\.|исполнитель:)",
     re.I,
 )
-_NAME_ANY = re.compile(
-    r"(?:[А-ЯЁ]\.\s?[А-ЯЁ]\.\s?[А-ЯЁ][а-яё]+|[А-ЯЁ][а-яё]+\s+[А-ЯЁ]\.\s?[А-ЯЁ]\.)"
-)
 
 
 def is_note(text: str) -> bool:
@@ -502,7 +500,7 @@ def is_signature(text: str) -> bool:
     t = clean_line(text)
     if re.search(r"_{3,}|\bподпись\b|\bМ\.\s?П\.|\(подпись\)|\bтел\.", t, re.I):
         return True
-    return bool(_SIGN_ROLE.match(t) and _NAME_ANY.search(t))
+    return bool(_SIGN_ROLE.match(t) and PERSON.search(t))
 
 
 def is_sign_role(text: str) -> bool:
@@ -516,7 +514,7 @@ def is_sign_role(text: str) -> bool:
 
 def looks_like_name(text: str) -> bool:
     """A line that is a person's name with initials."""
-    return bool(re.fullmatch(r"\s*" + _NAME_ANY.pattern + r"\s*", clean_line(text)))
+    return bool(re.fullmatch(r"\s*" + PERSON.pattern + r"\s*", clean_line(text)))
 
 
 def numbered_sections(rows: list[PlanRow]) -> list[PlanRow]:

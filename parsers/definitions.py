@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from parsers import morph
+from parsers.lexicon import QUOTED
 from schemas.records import Definition
 
 _DASH = r"[-–—−]"
@@ -127,7 +128,7 @@ def _clean(s: str) -> str:
 
 def _quoted_ranges(text: str) -> list[tuple[int, int]]:
     out = []
-    for m in re.finditer(r"«[^«»]*»|“[^“”]*”|„[^„“”]*[“”]|\"[^\"\n]*\"", text):
+    for m in QUOTED.finditer(text):
         out.append((m.start(), m.end()))
     return out
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from parsers import morph
 from parsers.definitions import Glossary
+from parsers.lexicon import INITIALS, LO, QUOTED, SURNAME, UP
 
 
 @dataclass(frozen=True)
@@ -61,13 +62,9 @@ def gazetteer() -> Gazetteer:
     )
 
 
-_UP = "А-ЯЁ"
-_LO = "а-яё"
-_SURNAME = rf"[{_UP}][{_LO}]+(?:-[{_UP}][{_LO}]+)?"
-_INITIALS = rf"[{_UP}]\.\s?(?:[{_UP}]\.)?"
-_PERSON_AFTER = re.compile(rf"(?<![\w.])(?P<s>{_SURNAME})\s+(?P<i>{_INITIALS})(?![{_LO}])")
-_PERSON_BEFORE = re.compile(rf"(?<![\w.])(?P<i>{_INITIALS})\s*(?P<s>{_SURNAME})(?![\w])")
-_QUOTED = re.compile(r"«[^«»]*»|“[^“”]*”|„[^„“”]*[“”]|\"[^\"\n]*\"")
+_UP, _LO = UP, LO
+_PERSON_AFTER = re.compile(rf"(?<![\w.])(?P<s>{SURNAME})\s+(?P<i>{INITIALS})(?![{_LO}])")
+_PERSON_BEFORE = re.compile(rf"(?<![\w.])(?P<i>{INITIALS})\s*(?P<s>{SURNAME})(?![\w])")
 _HARD = re.compile(
     r"\s*;\s*"
     r"|\s*,?\s+(?:совместно|во\s+взаимодействии|в\s+взаимодействии)\s+с(?:о)?\s+"
@@ -82,7 +79,7 @@ _REL = frozenset({"который", "являться", "в", "на", "по", "�
 
 def _mask_quotes(s: str) -> str:
     """``s`` with the insides of quotes replaced by underscores (same length)."""
-    return _QUOTED.sub(lambda m: m.group(0)[0] + "_" * (len(m.group(0)) - 2) + m.group(0)[-1], s)
+    return QUOTED.sub(lambda m: m.group(0)[0] + "_" * (len(m.group(0)) - 2) + m.group(0)[-1], s)
 
 
 def _drop_brackets(s: str) -> str:

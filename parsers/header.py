@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from parsers import morph
+from parsers.lexicon import PERSON
 
 MONTHS = {
     "январ": 1,
@@ -51,10 +52,6 @@ _NUM_DATE = re.compile(
     r"(?<![\d.])(?P<d>\d{1,2})\s*\.\s*(?P<m>\d{1,2})\s*\.\s*(?P<y>\d{4}|\d{2})(?![\d])"
 )
 _ACT_NO = re.compile(r"(?:за\s+)?№\s*(?P<no>[0-9А-Яа-яЁё][\w/.\-]*\w|\d)")
-_NAME = re.compile(
-    r"(?P<name>[А-ЯЁ]\.\s?(?:[А-ЯЁ]\.)?\s?[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?"
-    r"|[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?\s+[А-ЯЁ]\.\s?(?:[А-ЯЁ]\.)?)"
-)
 _TITLE_START = re.compile(
     r"^\s*(?:\*\*)?\s*(?:КАЛЕНДАРНЫЙ\s+ПЛАН|Календарный\s+план|ПЛАН|План|КАЛЕНДАРЬ|Календарь"
     r"|ПЕРЕЧЕНЬ|Перечень|ГРАФИК|График)(?![а-яёА-ЯЁ])"
@@ -272,7 +269,7 @@ def _approval(ls: list[str], h: Header) -> None:
                 block.append(nxt)
         post: list[str] = []
         for b in block:
-            nm = _NAME.search(b)
+            nm = PERSON.search(b)
             if nm and not h.approved_by and _plausible_name(nm.group("name")):
                 h.approved_by = nm.group("name")
                 before = b[: nm.start()].strip(" _")

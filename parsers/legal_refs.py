@@ -27,6 +27,7 @@ from functools import lru_cache
 
 from parsers import morph
 from parsers.definitions import DefinitionSpan, Glossary, find_definition_spans
+from parsers.lexicon import QUOTED_SRC
 from schemas.records import LegalRef
 
 LEVELS = ("subpoint", "point", "part", "article")
@@ -89,7 +90,7 @@ _DATE = (
 )
 _FROM_DATE = re.compile(rf"\s*от\s+{_DATE}")
 _NUMBER = re.compile(r"\s*(?:за\s+)?(?:№|N(?=\s*\d))\s*(?P<no>[\w/.-]*\w)")
-_QUOTE = re.compile(r"\s*(?:«(?:[^«»]|«[^«»]*»)*»|“[^“”]*”|„[^„“”]*[“”]|\"[^\"\n]*\")")
+_QUOTE = re.compile(rf"\s*(?:{QUOTED_SRC})")
 _FZ = re.compile(
     r"(?<![\w-])(?:ФЗ\s*[-–№]?\s*(?P<a>\d+)|(?P<b>\d+)\s*[-–]\s*ФЗ|ФКЗ\s*[-–№]?\s*(?P<c>\d+)"
     r"|(?P<d>\d+)\s*[-–]\s*ФКЗ)(?![\w-])"

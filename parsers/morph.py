@@ -262,12 +262,3 @@ def inflect_phrase(phrase: str, case: str, number: str | None = None) -> str:
         pos = tok.end
     out.append(phrase[pos:])
     return "".join(out)
-
-
-def inflect_word(word: str, grammemes: set[str]) -> str:
-    """``word`` inflected to ``grammemes`` (first parse that allows it), else unchanged."""
-    for p in parses(word):
-        new = p.inflect(grammemes)
-        if new is not None:
-            return match_case(new.word, word)
-    return word

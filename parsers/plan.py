@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date
 from typing import Any
 
 from parsers.deadlines import parse_deadline
@@ -145,8 +144,3 @@ def _item(ordinal: int, row: PlanRow, anchors: Anchors, glossary: Glossary) -> d
         "page": row.page,
         "confidence": row.confidence,
     }
-
-
-def anchor_dates(plan: ParsedPlan) -> dict[str, date | None]:
-    """The anchors as document columns."""
-    return {"publication_date": plan.anchors.publication, "voting_day": plan.anchors.voting_day}

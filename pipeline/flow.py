@@ -30,7 +30,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from pipeline.discover import InputError, InputFile, discover
+from pipeline.discover import InputError, InputFile, close_archives, discover
 from pipeline.process import Outcome, RunOptions, doc_id_of, run_version, stamped
 from pipeline.store import Batch, DatasetStore
 from pipeline.version import PIPELINE_VERSION
@@ -69,12 +69,6 @@ def run_one(inp: InputFile, options: RunOptions, data: bytes | None) -> Outcome:
 
     outcome: Outcome = load_processor(options.processor)(inp, options, data)
     return outcome
-
-
-@task(name="ingest-document", retries=0, persist_result=False, cache_policy=NO_CACHE)
-def ingest_document(inp: InputFile, options: RunOptions, data: bytes | None) -> Outcome:
-    """Read one document into records (or a failure)."""
-    return run_one(inp, options, data)
 
 
 @task(name="ingest-documents", retries=0, persist_result=False, cache_policy=NO_CACHE)
@@ -259,9 +253,12 @@ def ingest(
         inputs = list(discover(paths))
         size = per_task or docs_per_task(len(inputs), workers)
         pending = _pending(iter(inputs), store, force, summary, run_version(options))
-        _run_tasks(
-            pending, options, size, max(1, workers) * 2, store, flush_every, summary, on_outcome
-        )
+        try:
+            _run_tasks(
+                pending, options, size, max(1, workers) * 2, store, flush_every, summary, on_outcome
+            )
+        finally:
+            close_archives()  # the zip files read for members stay open only for the run
     summary.seconds = time.perf_counter() - started
     return summary
 

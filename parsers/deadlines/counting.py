@@ -53,16 +53,6 @@ def within_before(e: date, n: int, unit: str = "d") -> tuple[date, date]:
     return shift(e, -n, unit), e - ONE
 
 
-def day_before(e: date) -> date:
-    """ "в день, предшествующий дню E", "накануне E": E − 1."""
-    return e - ONE
-
-
-def day_after(e: date) -> date:
-    """ "в день, следующий за днем E": E + 1."""
-    return e + ONE
-
-
 def month_end(y: int, m: int) -> date:
     """Last day of a month."""
     return date(y, m, calendar.monthrange(y, m)[1])
