@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SYSSTAMP := .sysdeps.ok
-APT_PACKAGES := tesseract-ocr tesseract-ocr-rus poppler-utils libreoffice-writer-nogui \
+APT_PACKAGES := tesseract-ocr tesseract-ocr-rus poppler-utils libreoffice-writer-nogui python3-uno \
 	fonts-dejavu-core fonts-liberation chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 OUT ?= outputs
@@ -14,7 +14,8 @@ OUT ?= outputs
 
 setup: sysdeps venv
 
-# Debian packages: tesseract (rus) for scans, LibreOffice for DOC/RTF/ODT, poppler, Chromium.
+# Debian packages: tesseract (rus) for scans, LibreOffice (+ UNO for a resident instance)
+# for DOC/RTF/ODT, poppler, Chromium.
 sysdeps: $(SYSSTAMP)
 $(SYSSTAMP):
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

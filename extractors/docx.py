@@ -27,6 +27,8 @@ _W = f"{{{W_NS}}}"
 MAX_MEMBER_BYTES = 100 * 2**20  # one uncompressed zip member
 MAX_RATIO = 200  # uncompressed/compressed, for members above 1 MB (zip bombs)
 _FORBIDDEN_XML = (b"<!DOCTYPE", b"<!ENTITY", b"<!doctype", b"<!entity")
+PROLOG_BYTES = 65536  # read this much of each XML part to look for a DOCTYPE (python-docx
+# parses with resolve_entities=False anyway: this check makes the refusal explicit)
 
 _SKIP = {
     f"{_W}pPr",
@@ -275,8 +277,8 @@ class DocxBackend(Backend):
                         )
                     name = info.filename.lower()
                     if name.endswith((".xml", ".rels")):
-                        with zf.open(info) as fh:
-                            content = fh.read(limit + 1)
+                        with zf.open(info) as fh:  # a DOCTYPE can only precede the root
+                            content = fh.read(PROLOG_BYTES)
                         if any(marker in content for marker in _FORBIDDEN_XML):
                             raise ExtractionError(
                                 "the DOCX contains XML with a DOCTYPE or entity declarations, "

@@ -20,13 +20,13 @@ from __future__ import annotations
 import bisect
 import importlib
 import importlib.util
-import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from extractors.base import Backend, ExtractionError
+from extractors.pdfium_page import LOCK, PdfiumPage
 from extractors.textutil import (
     Vocabulary,
     clean_cell_text,
@@ -124,6 +124,24 @@ def _inside(obj: dict[str, Any], bbox: tuple[float, float, float, float]) -> boo
     return bbox[0] <= h < bbox[2] and bbox[1] <= v < bbox[3]
 
 
+def _partition(
+    chars: list[dict[str, Any]], boxes: list[tuple[float, float, float, float]]
+) -> tuple[list[list[dict[str, Any]]], list[dict[str, Any]]]:
+    """The characters whose centre lies in each box (the first that holds it), and the rest."""
+    inside: list[list[dict[str, Any]]] = [[] for _ in boxes]
+    rest: list[dict[str, Any]] = []
+    for ch in chars:
+        h = (ch["x0"] + ch["x1"]) / 2
+        v = (ch["top"] + ch["bottom"]) / 2
+        for k, (x0, top, x1, bottom) in enumerate(boxes):
+            if x0 <= h < x1 and top <= v < bottom:
+                inside[k].append(ch)
+                break
+        else:
+            rest.append(ch)
+    return inside, rest
+
+
 def _chars_text(chars: list[dict[str, Any]]) -> str:
     """Text of a cell's characters, one line per visual line: whether a break is a wrap
     or a new paragraph is for the parsers to decide (they know the language)."""
@@ -131,7 +149,10 @@ def _chars_text(chars: list[dict[str, Any]]) -> str:
 
     if not chars:
         return ""
-    text = pdfplumber.utils.extract_text(chars)
+    if all(ch["upright"] for ch in chars):
+        text = pdfplumber.utils.extract_text_simple(chars)
+    else:  # vertical writing: the full layout engine knows its direction
+        text = pdfplumber.utils.extract_text(chars)
     return "\n".join(x for x in (normalize_line(t) for t in text.split("\n")) if x)
 
 
@@ -144,22 +165,31 @@ def _table_from_cells(
         return None
     right = max(b[2] for b in bboxes)
     bottom = max(b[3] for b in bboxes)
-    # bucket characters by grid row for speed
-    buckets: list[list[dict[str, Any]]] = [[] for _ in tops]
-    for ch in chars:
-        v = (ch["top"] + ch["bottom"]) / 2
-        r = bisect.bisect_right(tops, v + 0.01) - 1
-        if 0 <= r < len(tops):
-            buckets[r].append(ch)
-    rows: dict[int, list[Cell]] = {}
-    for b in sorted(bboxes, key=lambda b: (round(b[1], 1), b[0])):
+    ordered_boxes = sorted(bboxes, key=lambda b: (round(b[1], 1), b[0]))
+    # each grid position → the cell covering it; each character → the cell at its centre
+    owner: dict[tuple[int, int], int] = {}
+    spans: list[tuple[int, int, int, int]] = []
+    for k, b in enumerate(ordered_boxes):
         r, c = _index(tops, b[1]), _index(xs, b[0])
         rowspan = max(1, _count_in(tops, b[1], b[3]))
         colspan = max(1, _count_in(xs, b[0], b[2]))
-        cand = [ch for rr in range(r, min(r + rowspan, len(tops))) for ch in buckets[rr]]
-        text = _chars_text([ch for ch in cand if _inside(ch, b)])
+        spans.append((r, c, rowspan, colspan))
+        for rr in range(r, r + rowspan):
+            for cc in range(c, c + colspan):
+                owner.setdefault((rr, cc), k)
+    texts: list[list[dict[str, Any]]] = [[] for _ in ordered_boxes]
+    for ch in chars:
+        h = (ch["x0"] + ch["x1"]) / 2
+        v = (ch["top"] + ch["bottom"]) / 2
+        at = owner.get((bisect.bisect_right(tops, v + 0.01) - 1, bisect.bisect_right(xs, h) - 1))
+        if at is not None and _inside(ch, ordered_boxes[at]):
+            texts[at].append(ch)
+    rows: dict[int, list[Cell]] = {}
+    for b, (r, c, rowspan, colspan), mine in zip(ordered_boxes, spans, texts, strict=True):
         rows.setdefault(r, []).append(
-            Cell(text, r, c, rowspan, colspan, page=page, bbox=(b[0], b[1], b[2], b[3]))
+            Cell(
+                _chars_text(mine), r, c, rowspan, colspan, page=page, bbox=(b[0], b[1], b[2], b[3])
+            )
         )
     ordered = [sorted(rows[r], key=lambda cell: cell.col) for r in sorted(rows)]
     renumbered = [[replace(c, row=i) for c in row] for i, row in enumerate(ordered)]
@@ -188,22 +218,22 @@ class PdfBackend(Backend):
 
     # -- opening -------------------------------------------------------------------
     def _open(self) -> Any:
-        import pdfplumber
-        from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+        import pypdfium2 as pdfium
+        import pypdfium2.raw as pdfium_c
+
+        from extractors.pdfium_page import open_document
 
         password = str(self.options.extra.get("pdf_password", ""))
         try:
-            pdf = pdfplumber.open(io.BytesIO(self.data), password=password)
-            _ = pdf.pages  # parses the page tree
-            return pdf
-        except Exception as exc:
-            cause: BaseException = exc
-            while cause.args and isinstance(cause.args[0], BaseException):
-                cause = cause.args[0]
-            if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
-                raise ExtractionError("the PDF is encrypted", detail=repr(cause)) from exc
+            return open_document(self.data, password)
+        except pdfium.PdfiumError as exc:
+            if getattr(exc, "err_code", None) in (
+                pdfium_c.FPDF_ERR_PASSWORD,
+                pdfium_c.FPDF_ERR_SECURITY,
+            ):
+                raise ExtractionError("the PDF is encrypted", detail=repr(exc)) from exc
             raise ExtractionError(
-                f"the PDF is damaged: {_describe(cause)}", detail=repr(cause)
+                f"the PDF is damaged: {_describe(exc)}", detail=repr(exc)
             ) from exc
 
     # -- conversion ----------------------------------------------------------------
@@ -212,24 +242,23 @@ class PdfBackend(Backend):
         doc = RawDocument(source=self.name, format="pdf", method="text_layer")
         pages: list[_Page] = []
         try:
-            n_pages = len(pdf.pages)
+            n_pages = len(pdf)
             if n_pages > self.options.max_pages:
                 raise ExtractionError(
                     f"the PDF has {n_pages} pages, more than the limit of {self.options.max_pages}",
                     detail=self.name,
                 )
             doc.pages = n_pages
-            for number, page in enumerate(pdf.pages, start=1):
+            for number in range(1, n_pages + 1):
                 try:
-                    pages.append(self._read_page(page, number))
+                    pages.append(self._read_page(PdfiumPage(pdf, number - 1), number))
                 except ExtractionError:
                     raise
                 except Exception as exc:
                     doc.warnings.append(f"PAGE_UNREADABLE: page {number}: {_describe(exc)}")
-                finally:
-                    page.close()
         finally:
-            pdf.close()
+            with LOCK:
+                pdf.close()
         if not pages and n_pages:
             raise ExtractionError("the PDF is damaged: no page could be read", detail=self.name)
         self._run_ocr(pages, doc)
@@ -242,7 +271,7 @@ class PdfBackend(Backend):
         chars = page.chars
         keys = {(c["text"], round(c["x0"]), round(c["top"])) for c in chars}
         if len(keys) < len(chars):  # overprinted "fake bold" characters
-            chars = pdfplumber.utils.dedupe_chars(chars)
+            chars = pdfplumber.utils.dedupe_chars(chars, extra_attrs=("size",))
         result = _Page(number=number, height=float(page.height))
         problem = text_layer_problem(chars, bool(page.images))
         if problem:
@@ -252,8 +281,7 @@ class PdfBackend(Backend):
             result.has_content = False
             return result
         infos = self._tables(page, chars, number)
-        boxes = [(i.xs[0], i.top, i.right, i.bottom) for i in infos]
-        outside = [ch for ch in chars if not any(_inside(ch, b) for b in boxes)]
+        _, outside = _partition(chars, [(i.xs[0], i.top, i.right, i.bottom) for i in infos])
         for info in infos:
             result.items.append((info.top, info))
         if outside:
@@ -288,9 +316,9 @@ class PdfBackend(Backend):
         page: Any, chars: list[dict[str, Any]], number: int, settings: dict[str, Any]
     ) -> list[_TableInfo]:
         out = []
-        for found in page.find_tables(table_settings=settings):
-            bbox = found.bbox
-            mine = [ch for ch in chars if _inside(ch, bbox)]
+        found_tables = page.find_tables(table_settings=settings)
+        per_table, _ = _partition(chars, [found.bbox for found in found_tables])
+        for found, mine in zip(found_tables, per_table, strict=True):
             info = _table_from_cells(list(found.cells), mine, number)
             if info is not None and any(c.text for row in info.table.rows for c in row):
                 out.append(info)

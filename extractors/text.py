@@ -21,7 +21,14 @@ from collections.abc import Iterator
 from charset_normalizer import from_bytes
 
 from extractors.base import Backend, ExtractionError
-from extractors.textutil import clean_cell_text, normalize_line, strip_bold_markers, strip_markup
+from extractors.textutil import (
+    Vocabulary,
+    clean_cell_text,
+    join_wrapped_lines,
+    normalize_line,
+    strip_bold_markers,
+    strip_markup,
+)
 from schemas import Cell, Paragraph, RawDocument, Table
 
 _BOMS = (
@@ -137,6 +144,23 @@ def _row_kind(line: str, run_kind: str) -> bool:
     return _is_pipe_row(line)
 
 
+def _join_broken_words(blocks: list[Paragraph | Table]) -> list[Paragraph | Table]:
+    """Lines of flattened text that end in a word broken by a hyphen (``избира-`` /
+    ``тельных``) are joined with the next line: both belong to the same cell. The document's
+    own words tell a broken word from a hyphenated compound."""
+    vocabulary = Vocabulary(["\n".join(b.text for b in blocks if isinstance(b, Paragraph))])
+    out: list[Paragraph | Table] = []
+    for block in blocks:
+        last = out[-1] if out else None
+        if isinstance(block, Paragraph) and isinstance(last, Paragraph):
+            joined = join_wrapped_lines([last.text, block.text], vocabulary)
+            if "\n" not in joined:
+                out[-1] = Paragraph(text=joined, page=last.page, bbox=last.bbox)
+                continue
+        out.append(block)
+    return out
+
+
 class TextBackend(Backend):
     """UTF-8/cp1251/KOI8-R text, including markdown-ish pipe tables."""
 
@@ -153,7 +177,7 @@ class TextBackend(Backend):
         text = strip_bold_markers(text).replace("\r\n", "\n").replace("\r", "\n")
         lines = text.split("\n")
         doc = RawDocument(source=self.name, format="txt", method="text")
-        doc.blocks.extend(self._blocks(lines))
+        doc.blocks.extend(_join_broken_words(list(self._blocks(lines))))
         if encoding not in ("utf-8", "utf-8-sig"):
             doc.warnings.append(f"DECODED_AS: {encoding}")
         return doc

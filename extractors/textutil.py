@@ -51,6 +51,10 @@ def normalize_ws(text: str) -> str:
 _WORD = re.compile(r"[A-Za-zА-Яа-яЁё]+(?:-[A-Za-zА-Яа-яЁё]+)*")
 _BROKEN_WORD = re.compile(r"\S*[-\u2010\u00ad]\n\S*")
 _PARTICLES = re.compile(r"^(?:либо|нибудь|то|таки|ка|де)(?![а-яё])")
+_COMPOUND_HEAD = re.compile(r"(?:нно|льно|ально|ско|цко|ически|ико)$")
+_ADJECTIVE = re.compile(
+    r"(?:ой|ый|ий|ая|яя|ое|ее|ые|ие|ых|их|ым|им|ого|его|ому|ему|ую|юю|ыми|ими)$"
+)
 
 
 class Vocabulary:
@@ -79,7 +83,10 @@ class Vocabulary:
             return True
         if left + right in self.words:
             return False
-        return len(left) >= 3 and len(right) >= 3 and left in self.words and right in self.words
+        if len(left) >= 3 and len(right) >= 3 and left in self.words and right in self.words:
+            return True
+        # a compound adjective: "информационно-" / "телекоммуникационной"
+        return len(left) >= 6 and bool(_COMPOUND_HEAD.search(left) and _ADJECTIVE.search(right))
 
 
 def join_wrapped_lines(lines: list[str], vocabulary: Vocabulary | None = None) -> str:

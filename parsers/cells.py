@@ -157,7 +157,8 @@ def is_deadline_start(text: str) -> bool:
     return bool(m)
 
 
-def _depth_map(text: str) -> list[int]:
+@lru_cache(maxsize=8192)
+def _depth_map(text: str) -> tuple[int, ...]:
     """Nesting depth of parentheses/quotes before each character."""
     depth, out, quote = 0, [], False
     for ch in text:
@@ -168,7 +169,7 @@ def _depth_map(text: str) -> list[int]:
             depth -= 1
         elif ch == '"':
             quote = not quote
-    return out
+    return tuple(out)
 
 
 class Candidate:
@@ -186,7 +187,8 @@ class Candidate:
 STRONG, MEDIUM, WEAK, LAST = 0, 1, 2, 3
 
 
-def deadline_candidates(text: str, line_start: bool = False) -> list[Candidate]:
+@lru_cache(maxsize=8192)
+def deadline_candidates(text: str, line_start: bool = False) -> tuple[Candidate, ...]:
     """Positions where a deadline may begin in ``text``, outside parentheses and quotes.
 
     Ranks: STRONG — a capitalised opener after some text (a new cell in flattened text)
@@ -228,7 +230,7 @@ def deadline_candidates(text: str, line_start: bool = False) -> list[Candidate]:
         out.append(Candidate(p, MEDIUM))
         seen.add(p)
     out.sort(key=lambda c: c.pos)
-    return out
+    return tuple(out)
 
 
 # --- legal references -----------------------------------------------------------------

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from parsers import morph
-from parsers.lexicon import QUOTED
+from parsers.lexicon import ACT_HEADS, QUOTED
 from schemas.records import Definition
 
 _DASH = r"[-–—−]"
@@ -151,6 +151,8 @@ def _meaning_bounds(text: str, marker: int, term: str, floor: int = 0) -> tuple[
     start = _acronym_start(term_words[0], toks_free)
     if start is None:
         start = _lemma_start(term_words, toks_free, toks, text)
+    if start is None and quoted and text[left:end].rstrip()[-1:] in _QUOTES:
+        start = _act_start(toks_free, toks, text)  # "Закона … «Кодекс …» (далее – Кодекс)"
     if start is None:
         start = _group_start(toks, text)
     if start is None:
@@ -200,6 +202,22 @@ def _lemma_start(
                 ):
                     j -= 1
                 return all_toks[j].start
+    return None
+
+
+def _act_start(toks: list[morph.Tok], all_toks: list[morph.Tok], text: str) -> int | None:
+    """Start of the act whose quoted name ends right before the marker: its head noun
+    ("Закона", "Постановления"), extended over the adjectives in front of it."""
+    for i in range(len(toks) - 1, -1, -1):
+        if morph.lemmas(toks[i].text) & ACT_HEADS and morph.has_pos(toks[i].text, "NOUN"):
+            j = all_toks.index(toks[i])
+            while (
+                j > 0
+                and not text[all_toks[j - 1].end : all_toks[j].start].strip()
+                and _attributive(all_toks[j - 1].text, all_toks[j].text)
+            ):
+                j -= 1
+            return all_toks[j].start
     return None
 
 

@@ -265,8 +265,10 @@ def _surname_ok(w: str) -> bool:
 def _starts_body(line: str, prev: str) -> bool:
     """A line of a cell begins a new executor (else it continues ``prev``)."""
     p = prev.rstrip()
-    if p.endswith((",", "-", "–", "—")) or _open_quote(p) or line.startswith("("):
+    if p.endswith((",", "-", "–", "—", "№")) or _open_quote(p) or line.startswith("("):
         return False
+    if line[:1].isdigit():
+        return False  # "Новгородское отделение №" / "8629 ПАО Сбербанк"
     last = list(morph.words(p))
     if last and last[-1].end == len(p) and _needs_noun(last[-1].text):
         return False  # "Общественная" / "палата края": an adjective wrapped from its noun
@@ -277,7 +279,18 @@ def _starts_body(line: str, prev: str) -> bool:
         and not _is_abbr(last[-1].text)
     ):
         return False
+    if _place_first(line) or (last and _place_first(last[-1].text) and _unknown_first(line)):
+        return False  # "… по Республике" / "Марий Эл": a place name completes the line above
     if line[:1].islower():
+        first = _first_word(line)
+        if (
+            first is not None
+            and len(tail := list(morph.words(re.split(r"[,;]", p)[-1]))) == 1
+            and morph.lemmas(tail[0].text) & _GENERIC_HEADS
+            and morph.can_be(first.text, "NOUN", "gent")
+            and not morph.lemmas(first.text) & _GENERIC_HEADS
+        ):
+            return False  # "организации" / "телерадиовещания": a bare head and its complement
         if _is_body_start(line, strict=True):
             return True
         return _is_body_start(line, strict=False) and _closes_body(last)
@@ -289,6 +302,31 @@ def _starts_body(line: str, prev: str) -> bool:
         return _group_nominative(line)
     first = _first_word(line)
     return not (first and first.start == 0 and _needs_noun(first.text))
+
+
+# heads that name no body without a complement ("организации телерадиовещания")
+_GENERIC_HEADS = frozenset({"организация", "редакция", "орган", "учреждение", "предприятие"})
+_TERRITORIES = frozenset(
+    {"республика", "область", "край", "округ", "район", "город", "поселение", "муниципалитет"}
+)
+
+
+def _place_first(line: str) -> bool:
+    """The line starts with a place: a geographic name ("Марий Эл", "Башкортостан") or a
+    territory in an oblique case ("Республики …", "области") — never the start of a body."""
+    w = _first_word(line)
+    if w is None or w.start != 0 or _is_abbr(w.text):
+        return False
+    ps = morph.parses(w.text)
+    if ps and "Geox" in ps[0].tag and w.text[:1].isupper():
+        return True
+    return bool(ps) and ps[0].normal_form in _TERRITORIES and ps[0].tag.case != "nomn"
+
+
+def _unknown_first(line: str) -> bool:
+    """The line starts with a word no dictionary knows ("Эл" of "Марий Эл")."""
+    w = _first_word(line)
+    return w is not None and w.start == 0 and not _is_abbr(w.text) and not morph.is_known(w.text)
 
 
 def _broken_word(prev: str, line: str) -> bool:

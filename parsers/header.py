@@ -140,13 +140,33 @@ def parse_header(lines: list[str]) -> Header:
     h.kind = _kind(h.title, text)
     _act(ls, h)
     _approval(ls, h)
-    h.publication_date = _labelled_date(ls, re.compile(r"опубликовани", re.I), _LABEL_STOP)
+    h.publication_date = _labelled_date(
+        ls, re.compile(r"опубликовани", re.I), _LABEL_STOP
+    ) or _stated_publication(text)
     _voting(ls, h)
     h.year = _year(h, text)
     return h
 
 
 _LABEL_STOP = re.compile(r"^\s*(?:День|Дни)\s+голосования", re.IGNORECASE)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[А-ЯЁ])")
+_PUBLISHED = re.compile(r"(?<![а-яё])(?:официально\s+)?опубликова(?:н|ни)[а-яё]*", re.IGNORECASE)
+_CALLING = re.compile(r"назначени|назначен[аоы]|выбор|референдум", re.IGNORECASE)
+
+
+def _stated_publication(text: str) -> date | None:
+    """The publication date in a run-in sentence: "Решение о назначении выборов официально
+    опубликовано 10 июня 2025 года", "Выборы назначены постановлением … от 16 июня,
+    официально опубликованным в газете «…» 18 июня 2026 г." — the first date after the verb."""
+    for sentence in _SENTENCE_END.split(" ".join(text.split("\n"))):
+        m = _PUBLISHED.search(sentence)
+        if m and _CALLING.search(sentence):
+            d = first_date(sentence[m.end() :])
+            if d:
+                return d
+    return None
 
 
 def _title(ls: list[str]) -> str | None:
@@ -172,7 +192,12 @@ def _title(ls: list[str]) -> str | None:
                 break
             if _LABEL.match(nxt) or _TITLE_START.match(nxt):
                 break
-            if nxt[:1].islower() or _runs_on(parts[-1]) or _TEXT_DATE.fullmatch(nxt.strip(" .")):
+            if (
+                nxt[:1].islower()
+                or _runs_on(parts[-1])
+                or _TEXT_DATE.fullmatch(nxt.strip(" ."))
+                or _complement_first(nxt)
+            ):
                 parts.append(nxt)
                 j += 1
                 continue
@@ -181,6 +206,20 @@ def _title(ls: list[str]) -> str | None:
         if best is None or _title_score(cand) > _title_score(best):
             best = cand
     return best
+
+
+def _complement_first(line: str) -> bool:
+    """A wrapped title line that starts with a complement of the line above: a place name
+    ("Марий Эл седьмого созыва") or a capitalised word in an oblique case ("Государственного
+    Собрания …")."""
+    w = next(morph.words(line), None)
+    if w is None or w.start != 0 or (len(w.text) > 1 and w.text.isupper()):
+        return False
+    ps = morph.parses(w.text)
+    if not ps or not any(p.is_known for p in ps[:1]):
+        return True
+    first = ps[0]
+    return "Geox" in first.tag or first.tag.case in ("gent", "datv", "ablt", "loct")
 
 
 def _runs_on(line: str) -> bool:
@@ -340,6 +379,7 @@ def _voting(ls: list[str], h: Header) -> None:
         ds = find_dates(after)
         if ds and ds[0][0] < 80:
             h.voting_day = ds[0][1]
+            _voting_days_listed(after.split("\n")[0], h)
             return
     # no label: an election's title or a "Выборы <date>" line names its (first) voting day
     for src in (h.title or "", *(ln for ln in ls if re.match(r"\s*выборы\s", ln, re.I))):
@@ -351,6 +391,22 @@ def _voting(ls: list[str], h: Header) -> None:
                 h.voting_day = _mk(int(m.group("year")), _month(m.group("mon")),
                                    int(re.split(r"\D+", m.group("days"))[0]))  # fmt: skip
                 return
+
+
+def _voting_days_listed(line: str, h: Header) -> None:
+    """ "12 сентября 2027 года (голосование проводится … – 10, 11 и 12 сентября)": the stated
+    day is the last of several; the voting day is the first."""
+    day = h.voting_day
+    for m in _DAYS_SPAN.finditer(line):
+        if day is None or _month(m.group("mon")) != day.month:
+            continue
+        first, last = (
+            _mk(day.year, day.month, int(m.group("d1"))),
+            _mk(day.year, day.month, int(m.group("d2"))),
+        )
+        if first and last and first < last and first <= day <= last:
+            h.voting_day, h.voting_last_day = first, last
+            return
 
 
 def _any_year(text: str) -> int | None:

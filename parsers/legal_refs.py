@@ -27,7 +27,7 @@ from functools import lru_cache
 
 from parsers import morph
 from parsers.definitions import DefinitionSpan, Glossary, find_definition_spans
-from parsers.lexicon import QUOTED_SRC
+from parsers.lexicon import ACT_HEADS, QUOTED_SRC
 from schemas.records import LegalRef
 
 LEVELS = ("subpoint", "point", "part", "article")
@@ -75,14 +75,6 @@ def _is_time(text: str, m: re.Match[str]) -> bool:
     return m.group("partn").lstrip().startswith("0") or bool(_MINUTES_AFTER.match(text, m.end()))
 
 
-# act head nouns (lemmas); adjectives in front of them are taken along
-ACT_HEADS = frozenset(
-    {
-        "закон", "кодекс", "конституция", "устав", "постановление", "положение", "порядок",
-        "инструкция", "рекомендация", "регламент", "решение", "распоряжение", "указ", "приказ",
-        "правило", "разъяснение", "методика", "программа",
-    }
-)  # fmt: skip
 _MONTHS = r"(?:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)"
 _DATE = (
     rf"(?:\d{{1,2}}\s*\.\s*\d{{1,2}}\s*\.\s*\d{{2,4}}|\d{{1,2}}\s+{_MONTHS}\s+\d{{4}})"

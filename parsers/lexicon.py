@@ -15,3 +15,13 @@ SURNAME = rf"[{UP}][{LO}]+(?:-[{UP}][{LO}]+)?"
 INITIALS = rf"[{UP}]\.\s?(?:[{UP}]\.)?"
 # "Иванов И.И." or "И.И. Иванов" (one or two initials, hyphenated surnames)
 PERSON = re.compile(rf"(?P<name>{INITIALS}\s?{SURNAME}|{SURNAME}\s+{INITIALS})")
+
+
+# act head nouns (lemmas); adjectives in front of them are taken along
+ACT_HEADS = frozenset(
+    {
+        "закон", "кодекс", "конституция", "устав", "постановление", "положение", "порядок",
+        "инструкция", "рекомендация", "регламент", "решение", "распоряжение", "указ", "приказ",
+        "правило", "разъяснение", "методика", "программа",
+    }
+)  # fmt: skip

@@ -97,7 +97,11 @@ def reanchor(found: Anchors, overrides: Anchors) -> Anchors:
 
 
 def _definitions(header: list[str], rows: list[PlanRow], footer: list[str]) -> list[Definition]:
-    texts = [*header, *(f"{r.action}\n{r.deadline}\n{r.executor}" for r in rows), *footer]
+    texts = [
+        *header,
+        *(f"{r.action}\n{r.deadline}\n{r.executor}\n{r.basis}" for r in rows),
+        *footer,
+    ]
     seen: dict[str, Definition] = {}
     for text in texts:
         if "далее" not in text.lower():
@@ -119,7 +123,8 @@ def _item(ordinal: int, row: PlanRow, anchors: Anchors, glossary: Glossary) -> d
     warnings = list(deadline.warnings)
     if row.confidence is not None and row.confidence < LOW_CONFIDENCE:
         warnings.append(f"LOW_OCR_CONFIDENCE: {row.confidence:.0f}")
-    refs = parse_legal_refs(f"{action} {deadline_text}".strip(), glossary)
+    basis = normalise(fix_ocr_text(row.basis, "text") if row.confidence else row.basis)
+    refs = parse_legal_refs(" ".join(x for x in (action, deadline_text, basis) if x), glossary)
     return {
         "ordinal": ordinal,
         "item_no": row.item_no,

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 @dataclass(slots=True)
 class PlanRow:
-    """One item's cells. ``executor`` keeps line breaks: they separate bodies."""
+    """One item's cells. ``executor`` keeps line breaks: they separate bodies; ``basis`` is
+    a legal-basis column of its own ("Правовое основание"), read for references only."""
 
     item_no: str | None
     section: str | None
@@ -17,3 +18,4 @@ class PlanRow:
     executor: str
     page: int | None = None
     confidence: float | None = None
+    basis: str = ""

@@ -194,20 +194,15 @@ class _Item:
     conf: float | None
 
     def to_row(self) -> PlanRow:
-        deadline = C.join_text(self.deadline)
-        basis = C.join_text(self.basis)
-        if basis:
-            if not (basis.startswith("(") and basis.endswith(")")):
-                basis = f"({basis})"
-            deadline = f"{deadline} {basis}".strip()
         return PlanRow(
             item_no=self.item_no,
             section=self.section,
             action=C.join_text(self.action),
-            deadline=deadline,
+            deadline=C.join_text(self.deadline),
             executor=C.join_executor(self.executor),
             page=self.page,
             confidence=self.conf,
+            basis=C.join_text(self.basis),
         )
 
 

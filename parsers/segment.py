@@ -336,7 +336,8 @@ def _split_footer(chunk: list[str]) -> tuple[list[str], list[str]]:
         text = chunk[j]
         nxt = chunk[j + 1] if j + 1 < len(chunk) else ""
         sign = C.is_signature(text) or (
-            C.is_sign_role(text) and (C.looks_like_name(nxt) or C.is_signature(nxt))
+            C.is_sign_role(text)
+            and (C.looks_like_name(nxt) or C.is_signature(nxt) or C.is_signature(f"{text} {nxt}"))
         )
         if not (C.is_note(text) or sign):
             continue

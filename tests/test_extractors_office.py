@@ -90,3 +90,73 @@ def test_garbage_doc_is_an_error() -> None:
     data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64 + "WordDocument".encode("utf-16-le")
     with pytest.raises(ExtractionError):
         extract("broken.doc", data + b"\x07" * 2000)
+
+
+def _resident_or_skip() -> Any:
+    from extractors import office
+
+    soffice_or_skip()
+    if not office._OFFICE.available():
+        pytest.skip("no Python with uno (python3-uno) on this machine")
+    return office._OFFICE
+
+
+def test_resident_libreoffice_is_reused_and_restarted_after_a_timeout() -> None:
+    resident = _resident_or_skip()
+    extract("a.rtf", RTF.encode("ascii"))
+    first = resident._proc.pid
+    assert extract("b.rtf", RTF.encode("ascii")).tables[0].texts()[2][1] == "Передача"
+    assert resident._proc.pid == first  # one LibreOffice for both files
+    with pytest.raises(ExtractionError, match="within"):
+        extract("c.rtf", RTF.encode("ascii"), ExtractOptions(timeout=0.01))
+    assert resident._proc is None  # killed, profile gone
+    raw = extract("d.rtf", RTF.encode("ascii"))
+    assert raw.tables[0].texts()[1][1] == "Опубликование списка"
+    assert resident._proc.pid != first
+
+
+def test_one_off_conversion_when_resident_is_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    soffice_or_skip()
+    monkeypatch.setenv("KALPLAN_LO_SERVER", "0")
+    raw = extract("plan.rtf", RTF.encode("ascii"))
+    assert raw.tables[0].texts()[1][3] == "ТИК"
+
+
+def test_resident_libreoffice_dies_with_its_owner(tmp_path: Any) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    _resident_or_skip()
+    (tmp_path / "plan.rtf").write_text(RTF, encoding="ascii")
+    code = (
+        "import sys, time; from extractors import extract; "
+        f"extract('plan.rtf', open({str(tmp_path / 'plan.rtf')!r}, 'rb').read()); "
+        "print('up', flush=True); time.sleep(120)"
+    )
+    root = Path(__file__).resolve().parents[1]
+    owner = subprocess.Popen([sys.executable, "-c", code], cwd=root, stdout=subprocess.PIPE)
+    assert owner.stdout is not None and owner.stdout.readline().strip() == b"up"
+    marker = f"kalplan-office-{owner.pid}-"
+
+    def office_processes() -> list[str]:
+        found = []
+        for proc in Path("/proc").iterdir():
+            try:
+                cmdline = (proc / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if proc.name.isdigit() and marker.encode() in cmdline:
+                found.append(proc.name)
+        return found
+
+    assert office_processes()  # the helper and soffice.bin
+    os.kill(owner.pid, signal.SIGKILL)
+    owner.wait()
+    deadline = time.monotonic() + 20
+    while office_processes() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert office_processes() == []

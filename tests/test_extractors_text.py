@@ -148,3 +148,14 @@ def test_seed_text_sample_round_trips_against_gold() -> None:
         wanted = (normalize_ws(item["action"]), normalize_ws(item["deadline_text"]))
         assert any(r[1:3] == wanted for r in rows), item["item_no"]
     assert isinstance(table, Table)
+
+
+def test_flattened_text_words_broken_by_hyphens_are_joined() -> None:
+    text = (
+        "1\nСоставление списков избира-\nтельных участков (Закона\nРеспублики о выборах в "
+        "органы госу-\nдарственной власти)\nв информационно-\nтелекоммуникационной сети\n"
+    )
+    lines = [p.text for p in extract("plan.txt", text.encode()).paragraphs]
+    assert "Составление списков избирательных участков (Закона" in lines
+    assert "Республики о выборах в органы государственной власти)" in lines
+    assert "в информационно-телекоммуникационной сети" in lines

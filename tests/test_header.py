@@ -227,3 +227,51 @@ def test_invented(text: str, want: dict[str, object]) -> None:
 
 def test_enough_invented() -> None:
     assert len(INVENTED) >= 10
+
+
+@pytest.mark.parametrize(
+    ("lines", "published"),
+    [
+        (
+            [
+                "Выборы назначены постановлением Курской областной Думы от 16 июня 2026 г. "
+                "№ 1207-VII ОД, официально опубликованным в газете «Курская правда» 18 июня "
+                "2026 г. День голосования – 20 сентября 2026 г."
+            ],
+            date(2026, 6, 18),
+        ),
+        (
+            [
+                "Решение о назначении дополнительных выборов опубликовано в газете",
+                "15 июня 2023 года.",
+            ],
+            date(2023, 6, 15),
+        ),
+        (["Дата публикации: 11.06.2025 17:42 · Раздел: Выборы 2025"], None),  # a site's own date
+    ],
+)
+def test_publication_in_a_run_in_sentence(lines: list[str], published: date | None) -> None:
+    assert parse_header(["КАЛЕНДАРНЫЙ ПЛАН", *lines]).publication_date == published
+
+
+def test_several_voting_days_listed_after_the_last() -> None:
+    h = parse_header(
+        [
+            "День голосования – 12 сентября 2027 года (голосование проводится в течение трех "
+            "дней подряд – 10, 11 и 12 сентября 2027 года)"
+        ]
+    )
+    assert (h.voting_day, h.voting_last_day) == (date(2027, 9, 10), date(2027, 9, 12))
+
+
+def test_title_wrapped_before_a_place_name() -> None:
+    h = parse_header(
+        [
+            "КАЛЕНДАРНЫЙ ПЛАН",
+            "мероприятий по подготовке и проведению выборов",
+            "депутатов Государственного Собрания Республики",
+            "Марий Эл седьмого созыва",
+            "Выборы назначены на 8 сентября 2019 года",
+        ]
+    )
+    assert h.title is not None and h.title.endswith("Республики Марий Эл седьмого созыва")

@@ -249,7 +249,7 @@ def test_unnumbered_item_versus_continuation() -> None:
     assert rows[2].executor == "ТИК\nУИК\nГлава поселения"
 
 
-def test_basis_column_appended_to_deadline_and_extra_ignored() -> None:
+def test_basis_column_kept_apart_and_extra_ignored() -> None:
     rows = read(
         table(
             [
@@ -274,11 +274,8 @@ def test_basis_column_appended_to_deadline_and_extra_ignored() -> None:
             ]
         )
     ).rows
-    assert [r.deadline for r in rows] == [
-        "не ранее 24.06 (ч. 1 ст. 18 Закона)",
-        "в течение 10 дней (ч. 5 ст. 28)",
-        "(ст. 30)",
-    ]
+    assert [r.deadline for r in rows] == ["не ранее 24.06", "в течение 10 дней", ""]
+    assert [r.basis for r in rows] == ["ч. 1 ст. 18 Закона", "(ч. 5 ст. 28)", "ст. 30"]
     assert rows[0].executor == "Граждане"
 
 

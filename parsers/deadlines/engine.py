@@ -17,7 +17,10 @@ from schemas.anchors import Anchors
 _DATED = frozenset({"rule", "event", "stated"})
 _WS = re.compile(r"\s+")
 _HAS_CONTENT = re.compile(r"[0-9A-Za-zА-Яа-яЁё]")
-_NOTHING = frozenset({"нет", "не установлен", "не установлено", "не предусмотрено", "отсутствует"})
+_NOTHING = frozenset(
+    {"нет", "не установлен", "не установлено", "не предусмотрено", "отсутствует",
+     "в установленном порядке"}
+)  # fmt: skip
 
 
 def parse_deadline(text: str, anchors: Anchors) -> Deadline:
@@ -79,6 +82,8 @@ def _merge(a: Win, b: Win, ctx: Ctx) -> Win | None:
     if a.role == "time" and b.role in _DATED:
         b.start_time = b.start_time or a.start_time
         b.end_time = b.end_time or a.end_time
+        if a.kind == "time_by" and b.kind == "date":  # "не позднее 14 часов в день голосования"
+            b.kind = "by"
         return b
     if a.role == "cond" and b.role in ("cond", *_DATED, "keyword"):
         if b.role == "cond" and b.anchor is None:
@@ -170,7 +175,7 @@ def _finish(windows: list[Win], toks: list[Tok], ctx: Ctx) -> Deadline:
     """The first window fills the fields; the rest of the cell goes to ``SECONDARY_WINDOW``."""
     w = windows[0]
     warnings = list(w.warnings)
-    if w.kind == "time":  # "до 18 часов" alone
+    if w.kind in ("time", "time_by"):  # "до 18 часов" alone
         w.kind = "by"
     if ctx.anchors.rules_win:  # re-anchored: the rule's dates replace the old stated ones
         start = w.start_c or w.start_s

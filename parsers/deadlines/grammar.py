@@ -165,7 +165,8 @@ def p_eventday(c: Cur, ctx: Ctx) -> Win | None:
         if q not in ("by", "from") or (key is None and not (day and text)):
             c.i = i0
             return None
-        win = Win(q, "event", i0, c.i, anchor=anchor_name(key, text), offset=shift or None)
+        name = anchor_name(key, text, ctx.anchors)
+        win = Win(q, "event", i0, c.i, anchor=name, offset=shift or None)
         e = anchor_date(key, ctx)
         if e is not None:
             e += timedelta(days=shift)
@@ -228,7 +229,8 @@ def p_eventday(c: Cur, ctx: Ctx) -> Win | None:
         key = "voting_last"
     if kind == "by" and c.take("включительно"):
         shift = 0
-    win = Win(kind, "event", i0, c.i, anchor=anchor_name(key, text), offset=shift or None)
+    name = anchor_name(key, text, ctx.anchors)
+    win = Win(kind, "event", i0, c.i, anchor=name, offset=shift or None)
     if w == "до":
         win.offset = None
     e = anchor_date(key, ctx)
@@ -273,6 +275,9 @@ def p_ongoing(c: Cur, ctx: Ctx) -> Win | None:
             if head == ("весь",) and look[0] in ("период", "срок", "год", "избирательный"):
                 c.i += 1
                 event(c, ctx)
+                return Win("ongoing", "keyword", i0, c.i)
+            if head == ("в", "течение") and look[0] in ("года", "год") and not look[1]:
+                c.i += 1  # "в течение года" of a yearly plan: all of it
                 return Win("ongoing", "keyword", i0, c.i)
             whole = look[0].startswith(("всего", "всей", "весь"))
             campaign = any(x.startswith(vocab.CAMPAIGN_WORDS) for x in look if x)
@@ -393,9 +398,21 @@ def _day_of_month(c: Cur) -> int | None:
     return None
 
 
+_SET_BY = ("установлен", "определен", "определён", "утвержден", "утверждён", "предусмотрен")
+
+
 def p_separate(c: Cur, ctx: Ctx) -> Win | None:
-    """ "по отдельному плану", "согласно графику", "в соответствии с планом"."""
+    """ "по отдельному плану", "согласно графику", "в соответствии с планом", "в сроки,
+    установленные комиссией" (the timing is fixed elsewhere)."""
     i0 = c.i
+    if c.seq("в", "сроки") or c.seq("в", "срок"):
+        c.take(",")
+        if c.low().startswith(_SET_BY) and c.kind(1) == WORD:
+            c.i += 1
+            event(c, ctx)
+            return Win("separate_plan", "keyword", i0, c.i)
+        c.i = i0
+        return None
     if not (c.take("по", "согласно", "отдельным", "отдельному") or c.seq("в", "соответствии", "с")):
         return None
     for _ in range(3):
@@ -444,7 +461,8 @@ def p_on_event(c: Cur, ctx: Ctx) -> Win | None:
     else:
         return None
     key, text = event(c, ctx)
-    return Win("on_event", "cond", i0, c.i, anchor=anchor_name(key, text) if named else None)
+    kind = "by" if w == "до" else "on_event"  # "до начала E": not later than an undated E
+    return Win(kind, "cond", i0, c.i, anchor=anchor_name(key, text, ctx.anchors) if named else None)
 
 
 def p_time(c: Cur, ctx: Ctx) -> Win | None:
@@ -461,7 +479,7 @@ def p_time(c: Cur, ctx: Ctx) -> Win | None:
         return None
     t1 = c.text_val()
     c.i += 1
-    win = Win("time", "time", i0, c.i)
+    win = Win("time_by" if q == "by" else "time", "time", i0, c.i)
     if q == "from":
         win.start_time = t1
         save = c.i

@@ -10,6 +10,7 @@ from parsers import morph
 from parsers.deadlines import counting, vocab
 from parsers.deadlines.pieces import Ctx, Cur, Rule, Win
 from parsers.deadlines.tokens import AMT, DATE, MONTH, NUM, TIME, WORD
+from schemas.anchors import Anchors
 
 
 def qualifier(c: Cur) -> str | None:
@@ -175,10 +176,13 @@ def anchor_date(key: str | None, ctx: Ctx) -> date | None:
     return None
 
 
-def anchor_name(key: str | None, text: str | None) -> str | None:
-    """The ``anchor`` field: ``publication``, ``voting_day`` or the event's text."""
+def anchor_name(key: str | None, text: str | None, anchors: Anchors | None = None) -> str | None:
+    """The ``anchor`` field: ``publication``, ``voting_day`` or the event's text. The last
+    of several voting days is an event of its own (``voting_day`` is the first)."""
     if key == "publication":
         return "publication"
+    if key == "voting_last" and anchors is not None and anchors.voting_last_day:
+        return "последнего дня голосования"
     if key in ("voting_day", "voting_last"):
         return "voting_day"
     return _genitive(text) if text else text
@@ -201,7 +205,7 @@ def count(rule: Rule, ctx: Ctx, win: Win) -> None:
     e = anchor_date(rule.key, ctx)
     if e is not None and rule.shift:
         e = e + timedelta(days=rule.shift)
-    win.anchor = anchor_name(rule.key, rule.text)
+    win.anchor = anchor_name(rule.key, rule.text, ctx.anchors)
     sign = -1 if rule.shape == "before" or rule.mode == "before" else 1
     win.offset = None
     if unit in ("d", "w"):
