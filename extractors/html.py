@@ -5,7 +5,8 @@ whose class/id/role say menu/navigation/footer are removed (unless they hold a d
 table). Layout tables (a wrapper around another table, or one row/column) are read as
 flowing text. Of the data tables, the one with the most rows is the plan; other tables
 are kept unless they look like menus (mostly link text). Inside cells ``<br>``, ``<p>`` and
-``<li>`` become line breaks; ``rowspan`` cells appear once.
+``<li>`` become line breaks; ``rowspan`` cells appear once. Items of numbered lists
+(``<ol>``, ``start``/``value`` honoured) get the number a browser would show.
 
 The tree is lxml's (libxml2's HTML parser, the one BeautifulSoup would use underneath):
 walked directly, it costs a tenth of the time a soup does.
@@ -156,6 +157,7 @@ class HtmlBackend(Backend):
         self._drop_chrome(root)
         self._items: list[Paragraph | _Pending] = []
         self._line: list[str] = []
+        self._label = ""  # the number of the list item whose first line comes next
         body = root.find("body")
         self._walk(body if body is not None else root)
         self._flush()
@@ -215,6 +217,8 @@ class HtmlBackend(Backend):
     def _flush(self) -> None:
         text = normalize_line(strip_markup("".join(self._line)))
         self._line = []
+        if text and self._label:
+            text, self._label = f"{self._label} {text}", ""
         if text:
             for line in text.split("\n"):
                 line = normalize_line(line)
@@ -231,6 +235,10 @@ class HtmlBackend(Backend):
             elif name == "table":
                 self._flush()
                 self._table(child)
+            elif name == "ol":
+                self._flush()
+                self._list(child)
+                self._flush()
             elif name in _BLOCK:
                 self._flush()
                 self._walk(child)
@@ -239,6 +247,27 @@ class HtmlBackend(Backend):
                 self._walk(child)
             if child.tail:
                 self._line.append(_WS.sub(" ", child.tail))
+
+    def _list(self, ol: Element) -> None:
+        """A numbered list as a browser shows it: each item's text after its number."""
+        digits = re.match(r"\s*(\d+)", ol.get("start") or "")
+        number = int(digits.group(1)) if digits else 1
+        if ol.text and ol.text.strip():
+            self._line.append(_WS.sub(" ", ol.text))
+        for li in ol:
+            if _tag(li) == "li":
+                value = re.match(r"\s*(\d+)", li.get("value") or "")
+                number = int(value.group(1)) if value else number
+                self._flush()
+                self._label = f"{number}."
+                self._walk(li)
+                self._flush()
+                self._label = ""
+                number += 1
+            elif _tag(li):
+                self._walk(li)
+            if li.tail and li.tail.strip():
+                self._line.append(_WS.sub(" ", li.tail))
 
     def _table(self, el: Element) -> None:
         rows = _own_rows(el)

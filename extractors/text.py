@@ -137,6 +137,102 @@ def _kind(line: str) -> str | None:
     return None
 
 
+_RECORD = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3})*)[.)]\s+(?=\S)")
+_DASHES = ("—", "–")
+MIN_DASH_RECORDS = 3
+
+
+def _dash_split(text: str, dash: str) -> list[str]:
+    return [part.strip() for part in re.split(rf"\s+{dash}\s+", text)]
+
+
+def _dash_table(lines: list[str], start: int) -> tuple[int, list[list[str] | str]] | None:
+    """Numbered records whose cells are separated by spaced dashes, wrapped over lines
+    ("12. Выдвижение кандидатов — с 19 июня по 8 июля — Избирательные объединения"): a
+    web page's table copied as text. A dashed line just before the first record is its
+    header; a line just before a record that has no dash is a spanning (heading) row."""
+    first = lines[start]
+    if not (_RECORD.match(first) or _dash_count(first) >= 2):
+        return None
+    records: list[tuple[str | None, list[str]]] = []  # (number, lines) or (None, [heading])
+    header: str | None = None
+    i, n = start, len(lines)
+    if not _RECORD.match(first):
+        header, i = first, i + 1
+    while i < n:
+        line = lines[i]
+        if not line.strip():
+            nxt = i + 1
+            while nxt < n and not lines[nxt].strip():
+                nxt += 1
+            if nxt < n and (_RECORD.match(lines[nxt]) or _heads_record(lines, nxt)):
+                i = nxt
+                continue
+            break
+        m = _RECORD.match(line)
+        if m:
+            records.append((m.group(1), [line[m.end() :]]))
+        elif _heads_record(lines, i) and (not records or not _open_record(records[-1])):
+            records.append((None, [line]))
+        elif records and records[-1][0] is not None:
+            records[-1][1].append(line)
+        else:
+            break
+        i += 1
+    numbered = [r for r in records if r[0] is not None]
+    texts = [" ".join(join_wrapped_lines(body).split("\n")) for _no, body in numbered]
+    dash = max(_DASHES, key=lambda d: sum(len(_dash_split(t, d)) >= 3 for t in texts))
+    if sum(len(_dash_split(t, dash)) >= 3 for t in texts) < MIN_DASH_RECORDS:
+        return None
+    width = max(len(_dash_split(t, dash)) for t in texts)
+    if header is not None:
+        width = max(len(_dash_split(header, dash)) - 1, 2)
+    rows: list[list[str] | str] = []
+    if header is not None:
+        rows.append(_dash_split(header, dash))
+    for no, body in records:
+        if no is None:
+            rows.append(body[0].strip())
+            continue
+        parts = _dash_split(" ".join(join_wrapped_lines(body).split("\n")), dash)
+        if len(parts) > width:  # a dash inside the text: the action, the longest cell, has it
+            parts = [f" {dash} ".join(parts[: len(parts) - width + 1]), *parts[-width + 1 :]]
+        rows.append([no, *parts, *[""] * (width - len(parts))])
+    while i > start and not lines[i - 1].strip():
+        i -= 1
+    return i, rows
+
+
+def _dash_count(line: str) -> int:
+    return max(len(re.findall(rf"\s{d}\s", line)) for d in _DASHES)
+
+
+_HEADING_LOOK = re.compile(r"^(?:[IVXLC]+\.?\s|раздел\s|глава\s|[^a-zа-яё]+$)", re.IGNORECASE)
+
+
+def _heads_record(lines: list[str], i: int) -> bool:
+    """A short line without dashes right before a numbered record, set apart by a blank
+    line or written as a heading ("II. ИЗБИРАТЕЛЬНЫЕ КОМИССИИ"): a section heading."""
+    line = lines[i].strip()
+    apart = i == 0 or not lines[i - 1].strip()
+    return (
+        bool(line)
+        and len(line) < 150
+        and _dash_count(line) == 0
+        and not _RECORD.match(line)
+        and i + 1 < len(lines)
+        and bool(_RECORD.match(lines[i + 1]))
+        and (apart or bool(_HEADING_LOOK.match(line) and line.upper() == line))
+    )
+
+
+def _open_record(record: tuple[str | None, list[str]]) -> bool:
+    """The record's last line ends mid-cell (a dash, a comma, a hyphen): the next line
+    continues it even when a numbered record follows."""
+    last = record[1][-1].rstrip()
+    return record[0] is not None and last.endswith(("—", "–", ",", "-", "(")) and bool(last)
+
+
 def _row_kind(line: str, run_kind: str) -> bool:
     """Inside a run, a row of that run's kind (one tab is enough once a run is open)."""
     if run_kind == "tab":
@@ -185,6 +281,12 @@ class TextBackend(Backend):
     def _blocks(self, lines: list[str]) -> Iterator[Paragraph | Table]:
         i, n = 0, len(lines)
         while i < n:
+            dashed = _dash_table(lines, i)
+            if dashed is not None:
+                end, rows = dashed
+                yield self._table(rows)
+                i = end
+                continue
             kind = _kind(lines[i])
             if kind is not None:
                 end, rows = self._run(lines, i, kind)

@@ -51,7 +51,7 @@ def normalize_ws(text: str) -> str:
 _WORD = re.compile(r"[A-Za-zА-Яа-яЁё]+(?:-[A-Za-zА-Яа-яЁё]+)*")
 _BROKEN_WORD = re.compile(r"\S*[-\u2010\u00ad]\n\S*")
 _PARTICLES = re.compile(r"^(?:либо|нибудь|то|таки|ка|де)(?![а-яё])")
-_COMPOUND_HEAD = re.compile(r"(?:нно|льно|ально|ско|цко|ически|ико)$")
+_COMPOUND_HEAD = re.compile(r"(?:нно|льно|ально|ско|цко|ически|ико|ово)$")
 _ADJECTIVE = re.compile(
     r"(?:ой|ый|ий|ая|яя|ое|ее|ые|ие|ых|их|ым|им|ого|его|ому|ему|ую|юю|ыми|ими)$"
 )

@@ -11,9 +11,32 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Literal
 
 from parsers.lexicon import PERSON
 from parsers.row import PlanRow
+
+Role = Literal["item_no", "action", "deadline", "executor", "basis", "extra"]
+_ROLE_HEADERS: list[tuple[Role, re.Pattern[str]]] = [
+    ("item_no", re.compile(r"^(?:№|n|no|nn|номер)\b|п/п|^№|^пп\.?$|^п\.п\.?$", re.I)),
+    ("extra", re.compile(r"отметк|примечан|результат|контрол|выполнени[ея]\b", re.I)),
+    ("deadline", re.compile(r"срок|дата|период|когда|время\s+(?:проведения|исполнения)", re.I)),
+    ("executor", re.compile(r"исполнител|ответствен|\bкто\b|соисполн", re.I)),
+    ("action", re.compile(r"мероприят|содержан|наименован|вид\w*\s+работ|действи|работ\w*$", re.I)),
+    ("basis", re.compile(r"основани|правов|норматив|ссылк|закон", re.I)),
+]
+
+
+def column_role(text: str) -> Role | None:
+    """The role a column header (or a "Срок: …" label) names, if any."""
+    t = clean_line(text).lower()
+    if not t or len(t) > 80:
+        return None
+    for role, rx in _ROLE_HEADERS:
+        if rx.search(t):
+            return role
+    return None
+
 
 # --- clean-up -------------------------------------------------------------------------
 

@@ -156,6 +156,15 @@ _PUBLISHED = re.compile(r"(?<![а-яё])(?:официально\s+)?опубли
 _CALLING = re.compile(r"назначени|назначен[аоы]|выбор|референдум", re.IGNORECASE)
 
 
+_TIME_AFTER = re.compile(r"\s*(?:г\.|года)?\s*,?\s*\d{1,2}:\d{2}")
+
+
+def _date_end(text: str, start: int) -> int:
+    """End of the date that starts at ``start``."""
+    m = _TEXT_DATE.match(text, start) or _NUM_DATE.match(text, start)
+    return m.end() if m else start
+
+
 def _stated_publication(text: str) -> date | None:
     """The publication date in a run-in sentence: "Решение о назначении выборов официально
     опубликовано 10 июня 2025 года", "Выборы назначены постановлением … от 16 июня,
@@ -163,9 +172,10 @@ def _stated_publication(text: str) -> date | None:
     for sentence in _SENTENCE_END.split(" ".join(text.split("\n"))):
         m = _PUBLISHED.search(sentence)
         if m and _CALLING.search(sentence):
-            d = first_date(sentence[m.end() :])
-            if d:
-                return d
+            rest = sentence[m.end() :]
+            ds = find_dates(rest)
+            if ds and not _TIME_AFTER.match(rest, _date_end(rest, ds[0][0])):
+                return ds[0][1]  # (not a web page's own "Опубликовано: 14.06.2028 09:15")
     return None
 
 
@@ -269,11 +279,20 @@ def _join_block(ls: list[str], i: int, limit: int = 6) -> str:
     return " ".join(out)
 
 
+_APPROVING_SENTENCE = re.compile(
+    rf"^\s*(?:{_ACT_WORD})\s.*?\bот\s.*?\s(?:утвержд[её]н|одобрен)", re.IGNORECASE
+)
+
+
 def _act(ls: list[str], h: Header) -> None:
     for i, ln in enumerate(ls):
-        if not re.match(r"^\s*(?:Приложение|ПРИЛОЖЕНИЕ|УТВЕРЖДЕН|Утвержден|ОДОБРЕН|Одобрен)", ln):
+        run_in = _APPROVING_SENTENCE.match(ln)  # "Решением ТИК от … № … утвержден план"
+        if not run_in and not re.match(
+            r"^\s*(?:Приложение|ПРИЛОЖЕНИЕ|УТВЕРЖДЕН|Утвержден|ОДОБРЕН|Одобрен)", ln
+        ):
             continue
-        block = re.sub(r"^\s*ПРИЛОЖЕНИЕ\s*(?:№\s*\d+)?", "", _join_block(ls, i), flags=re.I)
+        block = run_in.group(0) if run_in else _join_block(ls, i)
+        block = re.sub(r"^\s*ПРИЛОЖЕНИЕ\s*(?:№\s*\d+)?", "", block, flags=re.I)
         m = _BODY_AFTER_ACT.search(block)
         if m and not h.issuer:
             h.issuer = _body_name(m.group("body"))
@@ -349,7 +368,7 @@ def _issuer_from_post(post: str) -> str | None:
 
 
 _VOTING = re.compile(
-    r"(?:(?:единый\s+)?(?:день|дни|дней)\s+голосования|голосование\s+(?:состоится|проводится))"
+    r"(?:(?:единый\s+)?(?:день|дни|дней|дата)\s+голосования|голосование\s+(?:состоится|проводится))"
     r"\s*[:\-–—]?\s*(?:[-–—]\s*)?",
     re.IGNORECASE,
 )

@@ -97,10 +97,10 @@ def reanchor(found: Anchors, overrides: Anchors) -> Anchors:
 
 
 def _definitions(header: list[str], rows: list[PlanRow], footer: list[str]) -> list[Definition]:
-    texts = [
-        *header,
+    texts = [  # header and footer lines read as running text: a definition may wrap
+        "\n".join(header),
         *(f"{r.action}\n{r.deadline}\n{r.executor}\n{r.basis}" for r in rows),
-        *footer,
+        "\n".join(footer),
     ]
     seen: dict[str, Definition] = {}
     for text in texts:

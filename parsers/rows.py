@@ -13,14 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 
 from parsers import cells as C
 from parsers.row import PlanRow
 from parsers.segment import Line, segment_lines
 from schemas.raw import Block, Cell, Paragraph, RawDocument, Table
 
-Role = Literal["item_no", "action", "deadline", "executor", "basis", "extra"]
+Role = C.Role
 Roles = dict[Role, list[int]]
 
 
@@ -35,26 +34,8 @@ class PlanLayout:
 
 # --- column roles -----------------------------------------------------------------------
 
-_ROLE_STEMS: list[tuple[Role, re.Pattern[str]]] = [
-    ("item_no", re.compile(r"^(?:№|n|no|nn|номер)\b|п/п|^№|^пп\.?$|^п\.п\.?$", re.I)),
-    ("extra", re.compile(r"отметк|примечан|результат|контрол|выполнени[ея]\b", re.I)),
-    ("deadline", re.compile(r"срок|дата|период|когда|время\s+(?:проведения|исполнения)", re.I)),
-    ("executor", re.compile(r"исполнител|ответствен|\bкто\b|соисполн", re.I)),
-    ("action", re.compile(r"мероприят|содержан|наименован|вид\w*\s+работ|действи|работ\w*$", re.I)),
-    ("basis", re.compile(r"основани|правов|норматив|ссылк|закон", re.I)),
-]
 _MAIN: tuple[Role, ...] = ("action", "deadline", "executor")
-
-
-def column_role(text: str) -> Role | None:
-    """The role a column header names, if any."""
-    t = C.clean_line(text).lower()
-    if not t or len(t) > 80:
-        return None
-    for role, rx in _ROLE_STEMS:
-        if rx.search(t):
-            return role
-    return None
+column_role = C.column_role
 
 
 def header_roles(row: Sequence[tuple[int, int, str]]) -> Roles | None:

@@ -44,6 +44,7 @@ class Cells:
     action: str
     deadline: str
     executor: str
+    basis: str = ""
 
 
 # --- item numbers -------------------------------------------------------------------------
@@ -170,8 +171,41 @@ def _find_deadline(pieces: Sequence[_Piece], limit: int) -> tuple[int, int] | No
     return None
 
 
+_LABEL = re.compile(r"^\s*(?P<label>[А-ЯЁа-яё][А-ЯЁа-яё() ]{2,40}?)\s*:\s*(?P<value>.*)$")
+_LABELLED: tuple[C.Role, ...] = ("deadline", "executor", "basis")
+
+
+def _labelled(lines: Sequence[str]) -> Cells | None:
+    """An item written as labelled lines ("Срок: …", "Ответственный: …", "Основание: …"):
+    the labels are the column headers of a table, so they name the cells directly."""
+    parts: dict[str, list[str]] = {"action": []}
+    role = "action"
+    found = False
+    for line in lines:
+        m = _LABEL.match(line)
+        named = C.column_role(m.group("label")) if m else None
+        if m and named in _LABELLED:
+            role, found = named, True
+            parts.setdefault(role, [])
+            if m.group("value").strip():
+                parts[role].append(m.group("value").strip())
+            continue
+        parts.setdefault(role, []).append(line)
+    if not found:
+        return None
+    return Cells(
+        C.join_text(parts["action"]),
+        C.join_text(parts.get("deadline", [])),
+        C.join_executor(parts.get("executor", [])),
+        C.join_text(parts.get("basis", [])),
+    )
+
+
 def split_cells(lines: Sequence[str]) -> Cells:
     """Split one item's text (without its number) into action, deadline and executor."""
+    labelled = _labelled(lines)
+    if labelled is not None:
+        return labelled
     pieces = _pieces(_logical(lines))
     if not pieces:
         return Cells("", "", "")
@@ -435,6 +469,7 @@ def segment_lines(lines: Sequence[Line]) -> Segmented:
                     executor=c.executor,
                     page=pages[0] if pages else None,
                     confidence=min(confs) if confs else None,
+                    basis=c.basis,
                 )
             )
         if heading:

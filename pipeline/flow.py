@@ -1,12 +1,13 @@
 """The Prefect flow ``ingest``: tasks of documents, a writer that streams parts.
 
-Runs locally with no server by default (Prefect's temporary server is started in the
-background while the workers load). Every document runs in a supervised worker process
-(:mod:`pipeline.worker`) that is killed when the document exceeds ``options.timeout``;
-``workers`` such processes run in parallel. ``dask_address`` runs the tasks on an existing
-Dask cluster through prefect-dask instead (each Dask worker keeps its own supervised
-children). Documents already written by the same pipeline version are skipped unless
-``force``.
+Runs locally with no server by default: Prefect's temporary server is started in the
+background, and the workers load and begin on the first documents while it comes up
+(:func:`head_start`; those documents are reported through a task of the flow run too).
+Every document runs in a supervised worker process (:mod:`pipeline.worker`) that is
+killed when the document exceeds ``options.timeout``; ``workers`` such processes run in
+parallel. ``dask_address`` runs the tasks on an existing Dask cluster through prefect-dask
+instead (each Dask worker keeps its own supervised children). Documents already written
+by the same pipeline version are skipped unless ``force``.
 
 A task carries a handful of documents (one each for small batches, up to
 ``MAX_DOCS_PER_TASK`` for large ones) so that Prefect's per-task bookkeeping stays a
@@ -21,6 +22,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -75,6 +77,48 @@ def run_one(inp: InputFile, options: RunOptions, data: bytes | None) -> Outcome:
 def ingest_documents(jobs: list[Job], options: RunOptions) -> list[Outcome]:
     """Read a few documents, one after the other, each on its own time budget."""
     return [run_one(inp, options, data) for inp, data in jobs]
+
+
+@task(name="ingest-documents-started", retries=0, persist_result=False, cache_policy=NO_CACHE)
+def finish_started(started: list[Future[Outcome]]) -> list[Outcome]:
+    """The documents a worker began while Prefect's server was starting: their outcomes."""
+    return [f.result() for f in started]
+
+
+@dataclass
+class Prepared:
+    """What ``run_ingest`` did before the flow started: the output is locked, the inputs
+    found, and the first documents already running (``started``)."""
+
+    inputs: list[InputFile]
+    pending: Iterator[Job]
+    summary: Summary
+    started: list[tuple[Job, Future[Outcome]]] = field(default_factory=list)
+
+
+def head_start(
+    pending: Iterator[Job], options: RunOptions, workers: int, ready: threading.Event
+) -> list[tuple[Job, Future[Outcome]]]:
+    """Run documents on the workers until ``ready`` (Prefect's server is up) is set.
+
+    Starting Prefect's local server takes seconds; the workers need not wait for it. Each
+    document started here is still reported through a Prefect task of the flow run.
+    """
+    started: list[tuple[Job, Future[Outcome]]] = []
+    executor = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="head-start")
+    running: set[Future[Outcome]] = set()
+    try:
+        while not ready.is_set():
+            while len(running) < max(1, workers) and (job := next(pending, None)) is not None:
+                future = executor.submit(run_one, job[0], options, job[1])
+                running.add(future)
+                started.append((job, future))
+            if not running:
+                break
+            _done, running = wait(running, timeout=0.05, return_when=FIRST_COMPLETED)
+    finally:
+        executor.shutdown(wait=False)
+    return started
 
 
 def _pending(
@@ -186,19 +230,44 @@ def run_ingest(
     store = DatasetStore(out)  # an unwritable --out fails here, before anything starts
     if not _anything_to_do(paths, store, force, run_version(options)):
         return _nothing_to_do(paths, store, run_version(options))  # no Prefect needed
+    started = time.perf_counter()
     server_up = _start_prefect_server()
     if options.isolate and not dask_address:
         from pipeline.worker import pool
 
         pool().warm(workers)  # the children import the parsers while Prefect starts
-    server_up.wait()
     runner = _task_runner(workers, dask_address)
     flow_fn = ingest.with_options(task_runner=runner)
-    with _local_run_settings(dask_address):
-        result: Summary = flow_fn(
-            paths, out, options, workers, force, flush, on_outcome, docs_per_task
-        )
+    if dask_address:  # the flow prepares itself: what it is handed would travel to Dask
+        server_up.wait()
+        with _local_run_settings(dask_address):
+            result: Summary = flow_fn(
+                paths, out, options, workers, force, flush, on_outcome, docs_per_task
+            )
+        result.seconds = time.perf_counter() - started
+        return result
+    with store.lock():
+        store.clean_temporaries()
+        inputs = list(discover(paths))
+        summary = Summary()
+        pending = _pending(iter(inputs), store, force, summary, run_version(options))
+        prepared = Prepared(inputs, pending, summary)
+        prepared.started = head_start(pending, options, workers, server_up)
+        server_up.wait()
+        key = f"{os.getpid()}-{id(prepared)}"
+        _HANDOFF[key] = prepared  # not a flow parameter: Prefect records those
+        try:
+            with _local_run_settings(None):
+                result = flow_fn(
+                    paths, out, options, workers, force, flush, on_outcome, docs_per_task, key
+                )
+        finally:
+            _HANDOFF.pop(key, None)
+    result.seconds = time.perf_counter() - started
     return result
+
+
+_HANDOFF: dict[str, Prepared] = {}  # run_ingest → the flow it starts, in this process
 
 
 @contextlib.contextmanager
@@ -243,40 +312,52 @@ def ingest(
     flush_every: int = DEFAULT_FLUSH_EVERY,
     on_outcome: Callable[[Outcome], None] | None = None,
     per_task: int | None = None,
+    prepared_key: str | None = None,
 ) -> Summary:
-    """Ingest every supported file under ``paths`` into the datasets under ``out``."""
+    """Ingest every supported file under ``paths`` into the datasets under ``out``.
+
+    ``prepared_key`` names what :func:`run_ingest` prepared: it holds the output's lock and
+    may have started the first documents already; without it the flow does that itself.
+    """
     started = time.perf_counter()
     store = DatasetStore(out)
-    summary = Summary()
-    with store.lock():
-        store.clean_temporaries()
-        inputs = list(discover(paths))
-        size = per_task or docs_per_task(len(inputs), workers)
-        pending = _pending(iter(inputs), store, force, summary, run_version(options))
+    prepared = _HANDOFF.get(prepared_key) if prepared_key else None
+    with contextlib.ExitStack() as stack:
+        if prepared is None:
+            stack.enter_context(store.lock())
+            store.clean_temporaries()
+            inputs = list(discover(paths))
+            summary = Summary()
+            pending = _pending(iter(inputs), store, force, summary, run_version(options))
+            prepared = Prepared(inputs, pending, summary)
+        size = per_task or docs_per_task(len(prepared.inputs), workers)
         try:
-            _run_tasks(
-                pending, options, size, max(1, workers) * 2, store, flush_every, summary, on_outcome
-            )
+            _run_tasks(prepared, options, size, max(1, workers) * 2, store, flush_every, on_outcome)
         finally:
             close_archives()  # the zip files read for members stay open only for the run
-    summary.seconds = time.perf_counter() - started
-    return summary
+    prepared.summary.seconds = time.perf_counter() - started
+    return prepared.summary
 
 
 def _run_tasks(
-    pending: Iterator[Job],
+    prepared: Prepared,
     options: RunOptions,
     size: int,
     in_flight: int,
     store: DatasetStore,
     flush_every: int,
-    summary: Summary,
     on_outcome: Callable[[Outcome], None] | None,
 ) -> None:
     """Keep ``in_flight`` tasks busy; write a part every ``flush_every`` documents."""
     version = run_version(options)
+    pending, summary = prepared.pending, prepared.summary
     finished: queue.SimpleQueue[PrefectFuture[list[Outcome]]] = queue.SimpleQueue()
     running: dict[PrefectFuture[list[Outcome]], list[Job]] = {}
+    for k in range(0, len(prepared.started), size):
+        part = prepared.started[k : k + size]
+        future = finish_started.submit([f for _job, f in part])
+        running[future] = [job for job, _f in part]
+        future.add_done_callback(finished.put)
     batch = Batch()
     while True:
         while len(running) < in_flight and (chunk := list(islice(pending, size))):

@@ -126,3 +126,14 @@ def test_rowspan_zero_and_bad_spans() -> None:
     (table,) = extract("a.html", html.encode()).tables
     assert table.rows[0][0].rowspan == 3
     assert [[c.col for c in r] for r in table.rows] == [[0, 1], [1], [1]]
+
+
+def test_numbered_lists_get_the_numbers_a_browser_shows() -> None:
+    page = (
+        "<html><body><h3>Раздел</h3><ol start='4'><li><p>Опубликование</p>"
+        "<p>Срок: до 1 марта</p></li><li value='9'>Передача</li><li>Прием</li></ol>"
+        "<ul><li>пункт</li></ul></body></html>"
+    )
+    texts = [p.text for p in extract("a.html", page.encode()).paragraphs]
+    assert texts == ["Раздел", "4. Опубликование", "Срок: до 1 марта", "9. Передача", "10. Прием",
+                     "пункт"]  # fmt: skip

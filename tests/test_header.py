@@ -275,3 +275,20 @@ def test_title_wrapped_before_a_place_name() -> None:
         ]
     )
     assert h.title is not None and h.title.endswith("Республики Марий Эл седьмого созыва")
+
+
+def test_act_in_a_run_in_approving_sentence() -> None:
+    h = parse_header(
+        [
+            "Решением территориальной избирательной комиссии Сургутского района от 13 июня "
+            "2028 года № 12/57 утвержден Календарный план мероприятий",
+            "Опубликовано: 14.06.2028 09:15 Просмотров: 387",
+        ]
+    )
+    assert (h.act_date, h.act_number) == (date(2028, 6, 13), "12/57")
+    assert h.issuer == "Территориальная избирательная комиссия Сургутского района"
+    assert h.publication_date is None  # the web page's own timestamp is no anchor
+
+
+def test_voting_date_label() -> None:
+    assert parse_header(["Дата голосования: 19 сентября 2021 г."]).voting_day == date(2021, 9, 19)

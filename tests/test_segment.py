@@ -792,3 +792,26 @@ def test_numbering_that_does_not_start_at_one() -> None:
     )
     assert [r.item_no for r in out.rows] == ["2", "3", "4"]
     assert out.rows[2].deadline == "С 22 августа"
+
+
+def test_labelled_lines_name_their_cells() -> None:
+    c = split_cells(
+        [
+            "Опубликование списков избирательных участков",
+            "Срок: не позднее чем за 40 дней до дня голосования",
+            "Ответственные: Глава района",
+            "ТИК",
+            "Основание: п. 7 ст. 19 Федерального закона",
+        ]
+    )
+    assert (c.action, c.deadline) == (
+        "Опубликование списков избирательных участков",
+        "не позднее чем за 40 дней до дня голосования",
+    )
+    assert c.executor.split("\n") == ["Глава района", "ТИК"]
+    assert c.basis == "п. 7 ст. 19 Федерального закона"
+
+
+def test_a_colon_in_an_action_is_not_a_label() -> None:
+    c = split_cells(["Прием документов: заявлений кандидатов", "не позднее 1 марта", "ТИК"])
+    assert c.action.startswith("Прием документов: заявлений")
