@@ -203,8 +203,14 @@ def _dash_table(lines: list[str], start: int) -> tuple[int, list[list[str] | str
     return i, rows
 
 
+_SPACED = {d: re.compile(rf"\s{d}\s") for d in _DASHES}
+
+
 def _dash_count(line: str) -> int:
-    return max(len(re.findall(rf"\s{d}\s", line)) for d in _DASHES)
+    """Spaced dashes of the commoner kind in ``line``."""
+    if "—" not in line and "–" not in line:
+        return 0
+    return max(len(rx.findall(line)) for rx in _SPACED.values())
 
 
 _HEADING_LOOK = re.compile(r"^(?:[IVXLC]+\.?\s|раздел\s|глава\s|[^a-zа-яё]+$)", re.IGNORECASE)
@@ -240,15 +246,25 @@ def _row_kind(line: str, run_kind: str) -> bool:
     return _is_pipe_row(line)
 
 
+_BREAK_HYPHENS = ("-", "\u2010", "\u00ad")
+
+
 def _join_broken_words(blocks: list[Paragraph | Table]) -> list[Paragraph | Table]:
     """Lines of flattened text that end in a word broken by a hyphen (``избира-`` /
     ``тельных``) are joined with the next line: both belong to the same cell. The document's
     own words tell a broken word from a hyphenated compound."""
-    vocabulary = Vocabulary(["\n".join(b.text for b in blocks if isinstance(b, Paragraph))])
+    vocabulary: Vocabulary | None = None
     out: list[Paragraph | Table] = []
     for block in blocks:
         last = out[-1] if out else None
-        if isinstance(block, Paragraph) and isinstance(last, Paragraph):
+        if (
+            isinstance(block, Paragraph)
+            and isinstance(last, Paragraph)
+            and last.text.endswith(_BREAK_HYPHENS)
+        ):
+            if vocabulary is None:  # the document's words, read once it is needed
+                texts = (b.text for b in blocks if isinstance(b, Paragraph))
+                vocabulary = Vocabulary(["\n".join(texts)])
             joined = join_wrapped_lines([last.text, block.text], vocabulary)
             if "\n" not in joined:
                 out[-1] = Paragraph(text=joined, page=last.page, bbox=last.bbox)
@@ -280,8 +296,9 @@ class TextBackend(Backend):
 
     def _blocks(self, lines: list[str]) -> Iterator[Paragraph | Table]:
         i, n = 0, len(lines)
+        dashes = sum(1 for line in lines if _dash_count(line)) >= MIN_DASH_RECORDS
         while i < n:
-            dashed = _dash_table(lines, i)
+            dashed = _dash_table(lines, i) if dashes and _dash_count(lines[i]) else None
             if dashed is not None:
                 end, rows = dashed
                 yield self._table(rows)

@@ -2,7 +2,7 @@
 
 Runs locally with no server by default: Prefect's temporary server is started in the
 background, and the workers load and begin on the first documents while it comes up
-(:func:`head_start`; those documents are reported through a task of the flow run too).
+(:class:`HeadStart`; those documents are reported through a task of the flow run too).
 Every document runs in a supervised worker process (:mod:`pipeline.worker`) that is
 killed when the document exceeds ``options.timeout``; ``workers`` such processes run in
 parallel. ``dask_address`` runs the tasks on an existing Dask cluster through prefect-dask
@@ -85,40 +85,54 @@ def finish_started(started: list[Future[Outcome]]) -> list[Outcome]:
     return [f.result() for f in started]
 
 
+class HeadStart:
+    """Documents run on the workers before the flow run is ready to take them.
+
+    Starting Prefect's local server and creating the flow run take seconds; the workers
+    need not wait. A thread keeps ``workers`` documents running until :meth:`stop`, which
+    the flow calls first thing: each document started here is then reported through a
+    Prefect task of the flow run like any other.
+    """
+
+    def __init__(self, pending: Iterator[Job], options: RunOptions, workers: int) -> None:
+        self.started: list[tuple[Job, Future[Outcome]]] = []
+        self._pending, self._options, self._workers = pending, options, max(1, workers)
+        self._halt = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="head-start", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        executor = ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="head-start")
+        running: set[Future[Outcome]] = set()
+        try:
+            while not self._halt.is_set():
+                while len(running) < self._workers and not self._halt.is_set():
+                    job = next(self._pending, None)
+                    if job is None:
+                        return
+                    future = executor.submit(run_one, job[0], self._options, job[1])
+                    running.add(future)
+                    self.started.append((job, future))
+                _done, running = wait(running, timeout=0.05, return_when=FIRST_COMPLETED)
+        finally:
+            executor.shutdown(wait=False)
+
+    def stop(self) -> list[tuple[Job, Future[Outcome]]]:
+        """Start nothing more; the documents started so far (running or done)."""
+        self._halt.set()
+        self._thread.join()
+        return self.started
+
+
 @dataclass
 class Prepared:
     """What ``run_ingest`` did before the flow started: the output is locked, the inputs
-    found, and the first documents already running (``started``)."""
+    found, and the first documents perhaps already running (``head``)."""
 
     inputs: list[InputFile]
     pending: Iterator[Job]
     summary: Summary
-    started: list[tuple[Job, Future[Outcome]]] = field(default_factory=list)
-
-
-def head_start(
-    pending: Iterator[Job], options: RunOptions, workers: int, ready: threading.Event
-) -> list[tuple[Job, Future[Outcome]]]:
-    """Run documents on the workers until ``ready`` (Prefect's server is up) is set.
-
-    Starting Prefect's local server takes seconds; the workers need not wait for it. Each
-    document started here is still reported through a Prefect task of the flow run.
-    """
-    started: list[tuple[Job, Future[Outcome]]] = []
-    executor = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="head-start")
-    running: set[Future[Outcome]] = set()
-    try:
-        while not ready.is_set():
-            while len(running) < max(1, workers) and (job := next(pending, None)) is not None:
-                future = executor.submit(run_one, job[0], options, job[1])
-                running.add(future)
-                started.append((job, future))
-            if not running:
-                break
-            _done, running = wait(running, timeout=0.05, return_when=FIRST_COMPLETED)
-    finally:
-        executor.shutdown(wait=False)
-    return started
+    head: HeadStart | None = None
 
 
 def _pending(
@@ -184,28 +198,10 @@ def docs_per_task(n_inputs: int, workers: int) -> int:
 
 
 def _start_prefect_server() -> threading.Event:
-    """Start Prefect's temporary local server in the background; set when it is up.
+    """Start this process's local Prefect server in the background; set when it is up."""
+    from pipeline.prefect_env import LocalServer
 
-    The starting thread stays alive (idle) afterwards: the server is tied to it by
-    ``PR_SET_PDEATHSIG``, which fires when the creating *thread* ends.
-    """
-    up = threading.Event()
-
-    def start() -> None:
-        from pipeline.prefect_env import start_local_server
-
-        started = False
-        try:
-            started = start_local_server()
-        except Exception:  # the flow will start (or report) it itself
-            pass
-        finally:
-            up.set()
-        if started:  # keep the server's parent thread for the process's life
-            threading.Event().wait()
-
-    threading.Thread(target=start, name="prefect-server", daemon=True).start()
-    return up
+    return LocalServer.start().ready
 
 
 def run_ingest(
@@ -251,8 +247,7 @@ def run_ingest(
         inputs = list(discover(paths))
         summary = Summary()
         pending = _pending(iter(inputs), store, force, summary, run_version(options))
-        prepared = Prepared(inputs, pending, summary)
-        prepared.started = head_start(pending, options, workers, server_up)
+        prepared = Prepared(inputs, pending, summary, HeadStart(pending, options, workers))
         server_up.wait()
         key = f"{os.getpid()}-{id(prepared)}"
         _HANDOFF[key] = prepared  # not a flow parameter: Prefect records those
@@ -263,6 +258,8 @@ def run_ingest(
                 )
         finally:
             _HANDOFF.pop(key, None)
+            if prepared.head is not None:
+                prepared.head.stop()  # (already stopped unless the flow failed to start)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -272,32 +269,31 @@ _HANDOFF: dict[str, Prepared] = {}  # run_ingest → the flow it starts, in this
 
 @contextlib.contextmanager
 def _local_run_settings(dask_address: str | None) -> Iterator[None]:
-    """Settings for a run against this process's temporary Prefect server.
+    """Settings for a run against this process's local Prefect server.
 
+    * ``PREFECT_API_URL`` points at it — for Dask workers too: prefect-dask ships these
+      settings with every task, and without them each Dask worker process would start a
+      temporary server of its own (its task runs lost to the flow's). The URL is reachable
+      by workers on this machine; a cluster on other machines needs a real Prefect server
+      (see docs/scaling.md).
     * No flow-run heartbeats: they let a Prefect server notice crashed runs of
       deployments; here they only cost a second at the end of every run.
-    * Dask workers are pointed at our server: without a ``PREFECT_API_URL`` each Dask
-      worker process would start a temporary server of its own (seconds each, its task
-      runs lost to the flow's). prefect-dask ships these settings with every task; the
-      URL is reachable by workers on this machine — a cluster on other machines needs a
-      real Prefect server (see docs/scaling.md).
 
     With ``PREFECT_API_URL`` set by the user, nothing changes.
     """
-    from prefect.server.api.server import SubprocessASGIServer
     from prefect.settings import (
         PREFECT_API_URL,
         PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
         temporary_settings,
     )
 
-    server = SubprocessASGIServer._instances.get(None)
-    if PREFECT_API_URL.value() or server is None or not server.running:
-        yield
+    from pipeline.prefect_env import LocalServer
+
+    server = LocalServer.instance
+    if PREFECT_API_URL.value() or server is None or server.url is None:
+        yield  # a user's server, or Prefect starts its own temporary one
         return
-    updates: dict[Any, Any] = {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
-    if dask_address:
-        updates[PREFECT_API_URL] = server.api_url
+    updates: dict[Any, Any] = {PREFECT_API_URL: server.url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
     with temporary_settings(updates=updates):
         yield
 
@@ -353,8 +349,9 @@ def _run_tasks(
     pending, summary = prepared.pending, prepared.summary
     finished: queue.SimpleQueue[PrefectFuture[list[Outcome]]] = queue.SimpleQueue()
     running: dict[PrefectFuture[list[Outcome]], list[Job]] = {}
-    for k in range(0, len(prepared.started), size):
-        part = prepared.started[k : k + size]
+    started = prepared.head.stop() if prepared.head is not None else []
+    for k in range(0, len(started), size):
+        part = started[k : k + size]
         future = finish_started.submit([f for _job, f in part])
         running[future] = [job for job, _f in part]
         future.add_done_callback(finished.put)

@@ -8,6 +8,12 @@ services beyond state tracking, so the scheduler-style services are off.
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
 
 DEFAULTS = {
     "PREFECT_LOGGING_LEVEL": "WARNING",
@@ -44,52 +50,97 @@ def _die_with_parent() -> None:  # runs in the forked child, before exec
         return
 
 
-def start_local_server() -> bool:
-    """Start Prefect's temporary local API server, tied to this process's life.
+class LocalServer:
+    """Prefect's API for the runs of this process: ``uvicorn`` serving Prefect's server app
+    in a child process that dies with us (``PR_SET_PDEATHSIG``, even on ``kill -9``).
 
-    Prefect starts the same server on first use; starting it here lets it come up while
-    the workers load, and makes it die with us even on ``kill -9`` (Linux), instead of
-    lingering. Does nothing when ``PREFECT_API_URL`` points at a server.
+    It is what Prefect's own temporary server is, started without importing Prefect's
+    server package here (1.4 s of the parent's time) and without waiting on exit: the
+    child simply ends with this process. Started once per process, by a thread that stays
+    alive (the death signal fires when the *thread* that forked the child ends).
     """
-    import subprocess
-    import sys
 
-    import prefect
-    from prefect.server.api.server import SubprocessASGIServer
-    from prefect.settings import PREFECT_API_URL, get_current_settings
+    instance: LocalServer | None = None
 
-    if PREFECT_API_URL.value() or SubprocessASGIServer._instances.get(None) is not None:
-        return False
+    def __init__(self) -> None:
+        self.url: str | None = None
+        self.error: str | None = None
+        self.ready = threading.Event()
+        self.process: subprocess.Popen[bytes] | None = None
 
-    class TiedServer(SubprocessASGIServer):
-        def _run_uvicorn_command(self) -> subprocess.Popen[bytes]:
-            return subprocess.Popen(
-                args=[
-                    sys.executable,
-                    "-m",
-                    "uvicorn",
-                    "--app-dir",
-                    str(prefect.__module_path__.parent),
-                    "--factory",
-                    "prefect.server.api.server:create_app",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.port),
-                    "--log-level",
-                    "error",
-                    "--lifespan",
-                    "on",
-                ],
-                env={
-                    **os.environ,
-                    "PREFECT_UI_ENABLED": "0",
-                    "PREFECT__SERVER_EPHEMERAL": "1",
-                    "PREFECT__SERVER_FINAL": "1",
-                    **get_current_settings().to_environment_variables(exclude_unset=True),
-                },
-                preexec_fn=_die_with_parent,
-            )
+    @classmethod
+    def start(cls, timeout: float = 120.0) -> LocalServer:
+        """The process's server, starting it in the background on first call; wait on
+        ``ready``. Nothing is started when ``PREFECT_API_URL`` names a server."""
+        if cls.instance is not None:
+            return cls.instance
+        server = cls.instance = cls()
+        if os.environ.get("PREFECT_API_URL"):
+            server.ready.set()
+            return server
+        threading.Thread(
+            target=server._run, args=(timeout,), name="prefect-server", daemon=True
+        ).start()
+        return server
 
-    TiedServer().start()
-    return True
+    def _run(self, timeout: float) -> None:
+        try:
+            self._launch(timeout)
+        except Exception as err:  # the flow then starts Prefect's own (or reports why not)
+            self.error = f"{type(err).__name__}: {err}"
+        finally:
+            self.ready.set()
+        if self.url:
+            threading.Event().wait()  # this thread is the server's parent: keep it
+
+    def _launch(self, timeout: float) -> None:
+        import prefect
+
+        port = _free_port()
+        env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+               "PREFECT__SERVER_FINAL": "1", "PREFECT_LOGGING_LEVEL": "ERROR"}  # fmt: skip
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--app-dir",
+                str(prefect.__module_path__.parent),
+                "--factory",
+                "prefect.server.api.server:create_app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--log-level",
+                "error",
+                "--lifespan",
+                "on",
+            ],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
+        )
+        url = f"http://127.0.0.1:{port}/api"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Prefect's server exited with code {self.process.returncode}")
+            try:
+                with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        self.url = url
+                        return
+            except OSError:
+                time.sleep(0.05)
+        self.process.kill()
+        raise TimeoutError(f"Prefect's server did not answer within {timeout:g} s")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port

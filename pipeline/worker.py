@@ -19,6 +19,7 @@ import contextlib
 import importlib
 import os
 import pickle
+import queue
 import signal
 import socket
 import subprocess
@@ -27,7 +28,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, TypeVar
 
 from pipeline.discover import InputFile
 from pipeline.process import Outcome, RunOptions, doc_id_of, fail_outcome
@@ -62,6 +63,54 @@ def _rss_bytes(pid: int) -> int:
         return 0
 
 
+T = TypeVar("T")
+
+
+class _Spawner:
+    """Forks the workers from one thread that lives as long as this process.
+
+    A worker asks for ``PR_SET_PDEATHSIG`` so that it dies with the batch, and Linux sends
+    that signal when the *thread* that forked it ends — a task thread that restarts a
+    worker after a timeout would otherwise take the new worker with it when it finishes.
+    """
+
+    def __init__(self) -> None:
+        self._requests: queue.SimpleQueue[tuple[Callable[[], Any], list[Any], threading.Event]]
+        self._requests = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def call(self, fn: Callable[[], T]) -> T:
+        """``fn()`` run on the spawner thread; its result (or its exception)."""
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._loop, name="worker-spawner", daemon=True
+                )
+                self._thread.start()
+        box: list[Any] = []
+        done = threading.Event()
+        self._requests.put((fn, box, done))
+        done.wait()
+        if isinstance(box[0], BaseException):
+            raise box[0]
+        result: T = box[0]
+        return result
+
+    def _loop(self) -> None:
+        while True:
+            fn, box, done = self._requests.get()
+            try:
+                box.append(fn())
+            except BaseException as err:  # handed back to the caller
+                box.append(err)
+            finally:
+                done.set()
+
+
+_SPAWNER = _Spawner()
+
+
 class DocumentWorker:
     """One child process that runs documents, one at a time."""
 
@@ -80,12 +129,14 @@ class DocumentWorker:
         parent_end, child_end = socket.socketpair()
         env = dict(os.environ)
         env.setdefault("PYTHONHASHSEED", "0")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "pipeline.worker", str(child_end.fileno())],
-            pass_fds=(child_end.fileno(),),
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-            env=env,
+        self.proc = _SPAWNER.call(
+            lambda: subprocess.Popen(
+                [sys.executable, "-m", "pipeline.worker", str(child_end.fileno())],
+                pass_fds=(child_end.fileno(),),
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+                env=env,
+            )
         )
         child_end.close()
         self.conn = Connection(parent_end.detach())

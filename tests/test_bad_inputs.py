@@ -52,7 +52,7 @@ def test_every_input_is_a_plan_or_a_failure_with_its_reason(batch):
             assert re.search(exp.reason, f["error"], re.IGNORECASE), (source, f["error"])
             assert "Traceback" not in f["error"] and "internal error" not in f["error"]
         else:
-            assert source in docs, (source, fails.get(source))
+            assert source in docs, (source, (fails.get(source) or {}).get("error"))
             assert docs[source]["items"] == exp.items, source
     assert summary.duplicates == 1  # the KOI8-R plan inside nested.zip
     assert summary.timeouts == 1

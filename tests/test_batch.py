@@ -108,6 +108,28 @@ def test_the_deployable_flow_takes_plain_parameters(corpus, tmp_path):
     result = ingest_batch(
         paths=[str(corpus)], out=str(tmp_path / "out"), timeout=60.0, voting_day="2026-09-20"
     )
-    assert result["documents"] == len(QUICK) and result["failures"] == 0
+    assert (result["documents"], result["failures"]) == (len(QUICK), 0), result["failed"]
     days = DatasetStore(str(tmp_path / "out")).read("documents")["voting_day"].to_pylist()
     assert {str(d) for d in days} == {"2026-09-20"}
+
+
+def test_head_start_runs_documents_until_stopped_and_leaves_the_rest(corpus):
+    import time
+
+    from pipeline.discover import discover
+    from pipeline.flow import HeadStart
+
+    jobs = [(inp, inp.read()) for inp in discover([str(corpus)]) if inp.member is None]
+    pending = iter(jobs)
+    head = HeadStart(pending, RunOptions(isolate=False), workers=1)
+    deadline = time.monotonic() + 60
+    while not head.started and time.monotonic() < deadline:
+        time.sleep(0.01)
+    started = head.stop()
+    assert 1 <= len(started) <= len(jobs)
+    outcomes = [future.result(timeout=60) for _job, future in started]
+    assert all(o.document is not None for o in outcomes)
+    rest = list(pending)  # nothing is lost: what was not started is still to be read
+    assert [j[0].source for j, _f in started] + [j[0].source for j in rest] == [
+        j[0].source for j in jobs
+    ]

@@ -16,10 +16,9 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from prefect.server.api.server import SubprocessASGIServer
 
 from pipeline.cli import main
-from pipeline.prefect_env import start_local_server
+from pipeline.prefect_env import LocalServer
 from pipeline.store import DatasetStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,9 +48,9 @@ def test_kill_9_mid_batch_then_rerun_completes_exactly_once(tmp_path):
         (corpus / f"plan-{i:03d}.txt").write_text(f"{base}\n\nЭкземпляр № {i + 1}\n", "utf-8")
 
     # the subprocess reports to this test process's Prefect server instead of starting one
-    start_local_server()
-    server = SubprocessASGIServer._instances[None]
-    env = {**os.environ, "KALPLAN_FLUSH_EVERY": "5", "PREFECT_API_URL": server.api_url}
+    server = LocalServer.start()
+    assert server.ready.wait(120) and server.url, server.error
+    env = {**os.environ, "KALPLAN_FLUSH_EVERY": "5", "PREFECT_API_URL": server.url}
     proc = subprocess.Popen(
         [sys.executable, "-m", "pipeline.cli", "ingest", str(corpus), "--out", str(out), "--quiet"],
         cwd=ROOT,
@@ -96,3 +95,21 @@ def test_kill_9_mid_batch_then_rerun_completes_exactly_once(tmp_path):
     assert len(items) == sum(d["items"] for d in docs)
     assert len({(i["doc_id"], i["ordinal"]) for i in items}) == len(items)
     assert store.read("failures").num_rows == 0
+
+
+def test_a_worker_started_by_a_short_lived_thread_outlives_it():
+    import threading
+
+    from pipeline.worker import DocumentWorker
+
+    worker = DocumentWorker()
+    ready: list[bool] = []
+    starter = threading.Thread(target=lambda: ready.append(worker.ready(60)))
+    starter.start()
+    starter.join()  # the thread that asked for the worker is gone; the worker must not be
+    try:
+        assert ready == [True]
+        time.sleep(0.5)
+        assert worker.alive
+    finally:
+        worker.kill()
