@@ -478,6 +478,8 @@ def _split_coord(s: str) -> list[str]:
     start = 0
     for a, b in spans:
         left, right = s[start:a], s[b:]
+        if _posts_of_one_body(left, right):
+            continue  # "Председатель и секретарь ТИК": two posts, one body named once
         if (
             _complete_body(left)
             and _is_body_start(right, strict=False)
@@ -486,6 +488,21 @@ def _split_coord(s: str) -> list[str]:
             cuts.append((a, b))
             start = b
     return _cut(s, cuts)
+
+
+def _posts_of_one_body(left: str, right: str) -> bool:
+    """A bare post coordinated with a post of a body ("Председатели и члены УИК"): the
+    body is named once for both, and so is the executor."""
+    gz = gazetteer()
+    toks = list(morph.words(left))
+    if len(toks) != 1 or left.strip() != toks[0].text:
+        return False
+    if not morph.lemmas(toks[0].text) & gz.roles:
+        return False
+    first = _first_word(right)
+    if first is None or first.start != 0 or not morph.lemmas(first.text) & gz.roles:
+        return False
+    return bool(right[first.end :].strip())  # the second post names the body
 
 
 def _split_glued(s: str) -> list[str]:

@@ -693,6 +693,13 @@ ROWS: list[tuple[str, str, date | None, date | None, dict[str, object]]] = [
     ("в сроки, установленные планом обучения", "separate_plan", None, None, {}),
     ("в сроки, определенные избирательной комиссией", "separate_plan", None, None, {}),
     ("в установленном порядке", "none", None, None, {}),
+    (
+        "в течение 10 дней до дня голосования, но не позднее 14 часов в день голосования",
+        "range",
+        v(-10),
+        v(0),
+        {"end_time": "14:00"},
+    ),
     ("при необходимости", "on_event", None, None, {"anchor": None}),
     ("в случае отзыва кандидата", "on_event", None, None, {}),
     ("в соответствии с Порядком", "on_event", None, None, {}),

@@ -78,6 +78,11 @@ def _merge(a: Win, b: Win, ctx: Ctx) -> Win | None:
             a.start_time = b.start_time
         if b.end_time and not a.end_time:
             a.end_time = b.end_time
+            a.day_open = b.kind == "time_by" and a.kind in ("range", "by")
+        return a
+    if a.day_open and b.kind == "date" and b.role in _DATED:
+        # "в течение 10 дней до дня голосования, но не позднее 14 часов в день голосования"
+        a.end_c, a.end_s, a.day_open = b.end_c or b.start_c, b.end_s or b.start_s, False
         return a
     if a.role == "time" and b.role in _DATED:
         b.start_time = b.start_time or a.start_time

@@ -44,6 +44,7 @@ class Win:
     recurrence: str | None = None
     rule: Rule | None = None
     warnings: list[str] = field(default_factory=list)
+    day_open: bool = False  # "…, но не позднее 14 часов" took the end time: its day follows
 
 
 @dataclass(slots=True)
