@@ -267,14 +267,15 @@ _REF_HEAD = re.compile(
 )
 
 
-def ref_spans(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=8192)
+def ref_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Spans of parenthesised legal references in ``text`` (an open one runs to the end)."""
     spans: list[tuple[int, int]] = []
     i = 0
     while True:
         m = _REF_HEAD.search(text, i)
         if not m:
-            return spans
+            return tuple(spans)
         start, depth, end = m.start(), 0, len(text)
         for j in range(start, len(text)):
             if text[j] == "(":
@@ -441,6 +442,7 @@ def is_all_caps(text: str) -> bool:
     return len(words) >= 2 and all(w.isupper() for w in words) and sum(map(len, words)) > 8
 
 
+@lru_cache(maxsize=8192)
 def is_heading(text: str) -> bool:
     """Whether a line reads like a section heading of a plan (a topic, not a body)."""
     text = clean_line(text)

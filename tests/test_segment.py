@@ -759,7 +759,7 @@ def test_legal_reference_spans() -> None:
     text = "Назначение (распоряжений) наблюдателей (ч. 4 ст.17 Закона) Кандидат (далее – К)"
     assert [text[a:b] for a, b in C.ref_spans(text)] == ["(ч. 4 ст.17 Закона)"]
     open_ref = "(ч. 5 ст. 26 Республиканского закона"
-    assert C.ref_spans(open_ref) == [(0, len(open_ref))]
+    assert C.ref_spans(open_ref) == ((0, len(open_ref)),)
     with_def = "(п. 1.5 Порядка, утвержденного постановлением № 74/667-7) (далее – Порядок)"
     assert C.is_ref(with_def)
 
