@@ -38,8 +38,32 @@ def _parse(text: str, anchors: Anchors) -> Deadline:
     pieces = scan(toks, ctx)
     if not pieces:
         return Deadline("on_event", warnings=(f"UNRECOGNISED_DEADLINE: {body}",))
-    windows = _windows(pieces, toks, ctx)
+    windows = _consecutive_days(_windows(pieces, toks, ctx), toks)
     return _finish(windows, toks, ctx)
+
+
+def _consecutive_days(windows: list[Win], toks: list[Tok]) -> list[Win]:
+    """Stated days that follow one another, each with its own hours ("10 сентября – с 10 до
+    20 часов, 11 и 12 сентября – с 8 до 20 часов"): one window over all of them."""
+    out = [windows[0]]
+    for w in windows[1:]:
+        last = out[-1]
+        first_day = w.start_s or w.end_s
+        if (
+            last.role == "stated"
+            and w.role == "stated"
+            and last.kind in ("date", "range")
+            and w.kind in ("date", "range")
+            and last.end_s is not None
+            and first_day is not None
+            and (first_day - last.end_s).days == 1
+            and not _separated(toks, last.i1, w.i0)
+        ):
+            last.kind, last.end_s, last.end_time = "range", w.end_s or first_day, w.end_time
+            last.i1 = w.i1
+            continue
+        out.append(w)
+    return out
 
 
 # --- merging ----------------------------------------------------------------------------------
