@@ -474,10 +474,17 @@ def p_time(c: Cur, ctx: Ctx) -> Win | None:
     elif q is None and c.take("с", "со"):
         q = "from"
     c.take("в")
-    if c.kind() != TIME:
+    bare_hour = (  # "с 8 до 20 часов": the first hour borrows the unit of the second
+        q == "from"
+        and c.kind() == NUM
+        and c.low(1) in ("до", "—", "по")
+        and c.kind(2) == TIME
+        and 0 <= c.num() <= 24
+    )
+    if c.kind() != TIME and not bare_hour:
         c.i = i0
         return None
-    t1 = c.text_val()
+    t1 = f"{c.num():02d}:00" if bare_hour else c.text_val()
     c.i += 1
     win = Win("time_by" if q == "by" else "time", "time", i0, c.i)
     if q == "from":

@@ -251,7 +251,8 @@ def p_stated(c: Cur, ctx: Ctx) -> Win | None:
         win.kind = "range"
         win.start_s = r1[0] if r1 else None
         win.end_s = r2[1] if r2 else None
-        win.start_time = a1.time or st1
+        # "10–12 сентября с 8 до 20 часов": hours after the whole span hold for each day
+        win.start_time = a1.time or st1 or (second[1] if second[2] else None)
         win.end_time = a2.time or second[2] or second[1]
         return win
     s, e = r1 if r1 else (None, None)
