@@ -16,15 +16,12 @@ the straightened page.
 from __future__ import annotations
 
 import os
-import re
-import statistics
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from itertools import pairwise
 
 import cv2
 import numpy as np
@@ -33,6 +30,8 @@ from PIL import Image
 from extractors import grid as geo
 from extractors import tesseract
 from extractors.base import ExtractionError, ExtractOptions
+from extractors.layout import PAGE_NUMBER as _PAGE_NUMBER
+from extractors.layout import layout_page, mean_conf
 from schemas import Block, Cell, Paragraph, Table
 
 CELL_PSM = 6  # a cell is one uniform block of text
@@ -41,7 +40,6 @@ TEXT_PSM = 3  # text around tables: automatic layout (title blocks, approval sta
 
 MIN_CONTRAST = 60  # grey levels between ink and paper in a cell with text
 MAX_PAGE_PIXELS = 80_000_000  # an A3 page at 600 dpi is 70 Mpx
-_PAGE_NUMBER = re.compile(r"^[-–—\s]*\d{1,4}[-–—\s]*$")
 
 
 @dataclass(slots=True)
@@ -303,7 +301,7 @@ def _pt(v: float, dpi: int) -> float:
     return round(float(v) * 72.0 / dpi, 2)
 
 
-def _bbox(box: tuple[int, int, int, int], dpi: int) -> tuple[float, float, float, float]:
+def _bbox(box: tuple[float, float, float, float], dpi: int) -> tuple[float, float, float, float]:
     return (_pt(box[0], dpi), _pt(box[1], dpi), _pt(box[2], dpi), _pt(box[3], dpi))
 
 
@@ -447,9 +445,7 @@ def _lines(words: list[tesseract.Word]) -> list[list[tesseract.Word]]:
     return list(lines.values())
 
 
-def _mean_conf(words: Iterable[tesseract.Word]) -> float | None:
-    confs = [w.conf for w in words if w.conf >= 0]
-    return round(sum(confs) / len(confs), 1) if confs else None
+_mean_conf = mean_conf
 
 
 def _cell_text(words: list[tesseract.Word], dpi: int) -> tuple[str, float | None]:
@@ -497,146 +493,10 @@ def _paragraphs(
 
 
 def _plain_page(gray: np.ndarray, number: int, dpi: int, recognise: Recognise) -> list[Block]:
-    """Words of the whole page; a run of lines with wide gaps is read as a table."""
+    """Words of the whole page, laid out by :func:`extractors.layout.layout_page`."""
     words = [w for w in recognise([_Job(gray, PAGE_PSM)])[0] if w.text.strip()]
     lines = sorted(_lines(words), key=lambda ln: min(w.top for w in ln))
-    lines = [sorted(ln, key=lambda w: w.left) for ln in lines]
-    gap = dpi * 0.25
-    tabular = [i for i, ln in enumerate(lines) if _max_gap(ln) >= gap]
-    items: list[tuple[float, Block]] = []
-    table_lines: list[list[tesseract.Word]] = []
-    first = last = -1
-    if len(tabular) >= 2:
-        first, last = tabular[0], tabular[-1]
-        table_lines = lines[first : last + 1]
-        edges = _columns(table_lines, dpi)
-        # Lines right below the table that sit inside one column continue its last row.
-        while last + 1 < len(lines) and len(edges) > 2:
-            nxt = lines[last + 1]
-            prev_bottom = max(w.bottom for w in lines[last])
-            height = statistics.median(w.height for w in nxt)
-            if min(w.top for w in nxt) - prev_bottom > 2.5 * height:
-                break
-            cols = {_column_of(w, edges) for w in nxt}
-            if len(cols) != 1 or 0 in cols:
-                break
-            last += 1
-            table_lines.append(nxt)
-        if len(edges) > 2:
-            table = _table_from_lines(table_lines, edges, number, dpi)
-            items.append((float(min(w.top for w in table_lines[0])), table))
-        else:
-            first = last = -1
-    height = gray.shape[0]
-    for i, ln in enumerate(lines):
-        if first <= i <= last:
-            continue
-        text = " ".join(w.text for w in ln)
-        top = min(w.top for w in ln)
-        bottom = max(w.bottom for w in ln)
-        if (top < 0.08 * height or bottom > 0.92 * height) and _PAGE_NUMBER.match(text):
-            continue
-        box = (min(w.left for w in ln), top, max(w.right for w in ln), bottom)
-        items.append((float(top), Paragraph(text=text, page=number, bbox=_bbox(box, dpi),
-                                            confidence=_mean_conf(ln))))  # fmt: skip
-    items.sort(key=lambda it: it[0])
-    return [b for _, b in items]
-
-
-def _max_gap(line: list[tesseract.Word]) -> float:
-    return max((b.left - a.right for a, b in pairwise(line)), default=0)
-
-
-def _columns(lines: list[list[tesseract.Word]], dpi: int) -> list[int]:
-    """Column edges (x) from the gaps that no word of the table lines covers."""
-    left = min(w.left for ln in lines for w in ln)
-    right = max(w.right for ln in lines for w in ln)
-    cover = np.zeros(right - left + 1, np.int32)
-    for ln in lines:
-        for w in ln:
-            cover[w.left - left : w.right - left + 1] += 1
-    # A gap may be crossed by a few lines (section headings spanning the table).
-    empty = cover <= max(1, len(lines) // 10)
-    min_gap = max(4, int(dpi * 0.1))
-    edges = [left]
-    run_start = None
-    for x, e in enumerate(empty):
-        if e and run_start is None:
-            run_start = x
-        elif not e and run_start is not None:
-            if x - run_start >= min_gap:
-                edges.append(left + (run_start + x) // 2)
-            run_start = None
-    edges.append(right + 1)
-    return edges
-
-
-def _column_of(word: tesseract.Word, edges: list[int]) -> int:
-    centre = (word.left + word.right) / 2
-    for i in range(len(edges) - 1):
-        if centre < edges[i + 1]:
-            return i
-    return len(edges) - 2
-
-
-def _table_from_lines(
-    lines: list[list[tesseract.Word]], edges: list[int], number: int, dpi: int
-) -> Table:
-    """Rows from line positions: a row starts after a taller gap or when the first column
-    gets text again; cells are the row's words per column."""
-    n_cols = len(edges) - 1
-    heights = [w.height for ln in lines for w in ln]
-    line_h = statistics.median(heights) if heights else dpi * 0.15
-    rows: list[list[list[list[tesseract.Word]]]] = []  # row -> col -> lines -> words
-    prev_bottom: float | None = None
-    for ln in lines:
-        top = min(w.top for w in ln)
-        per_col: list[list[tesseract.Word]] = [[] for _ in range(n_cols)]
-        for w in ln:
-            per_col[_column_of(w, edges)].append(w)
-        new_row = (
-            not rows
-            or (prev_bottom is not None and top - prev_bottom > 0.9 * line_h)
-            or (bool(per_col[0]) and any(rows[-1][0]))
-        )
-        if new_row:
-            rows.append([[] for _ in range(n_cols)])
-        for c in range(n_cols):
-            if per_col[c]:
-                rows[-1][c].append(per_col[c])
-        prev_bottom = max(w.bottom for w in ln)
-    out_rows: list[list[Cell]] = []
-    for r, row in enumerate(rows):
-        filled = [c for c in range(n_cols) if row[c]]
-        if len(filled) == 1:
-            ws = [w for ln in row[filled[0]] for w in ln]
-            left, right = min(w.left for w in ws), max(w.right for w in ws)
-            if sum(1 for e in edges[1:-1] if left < e < right):
-                # One run of text across column edges: a section heading spanning the table.
-                text = "\n".join(" ".join(w.text for w in ln) for ln in row[filled[0]])
-                box = _words_bbox(ws, dpi)
-                conf = _mean_conf(ws)
-                out_rows.append(
-                    [Cell(text, r, 0, colspan=n_cols, page=number, bbox=box, confidence=conf)]
-                )
-                continue
-        cells = []
-        for c in range(n_cols):
-            cell_lines = row[c]
-            ws = [w for ln in cell_lines for w in ln]
-            text = "\n".join(" ".join(w.text for w in ln) for ln in cell_lines)
-            cells.append(Cell(text=text, row=r, col=c, page=number, bbox=_words_bbox(ws, dpi),
-                              confidence=_mean_conf(ws)))  # fmt: skip
-        out_rows.append(cells)
-    return Table(rows=out_rows, n_cols=n_cols, page=number)
-
-
-def _words_bbox(ws: list[tesseract.Word], dpi: int) -> tuple[float, float, float, float] | None:
-    if not ws:
-        return None
-    box = (min(w.left for w in ws), min(w.top for w in ws),
-           max(w.right for w in ws), max(w.bottom for w in ws))  # fmt: skip
-    return _bbox(box, dpi)
+    return layout_page(lines, number, dpi, gray.shape[0], lambda box: _bbox(box, dpi))
 
 
 # The image backend lives beside this module; the registry finds it here as well.

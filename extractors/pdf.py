@@ -1,8 +1,9 @@
 """PDF with a text layer (method ``text_layer``), via pdfplumber.
 
-Per page: tables from ruling lines (``find_tables``, line strategy; the text strategy
-only on pages with no ruling lines at all, and only when the result looks like a
-table), text outside tables as one Paragraph per line, all ordered top to bottom.
+Per page: tables from ruling lines (``find_tables``, line strategy); a page with no ruling
+lines at all is laid out from its words by :mod:`extractors.layout` (the reading a scanned
+page without rules gets too); text outside tables is one Paragraph per line, all ordered
+top to bottom.
 Cell lines are joined with ``\\n`` except hyphenated word breaks (``отдель-``/``ного``).
 
 Across pages a table whose continuation starts the next page (same columns, same
@@ -43,12 +44,6 @@ LINE_SETTINGS: dict[str, Any] = {
     "snap_tolerance": 3,
     "join_tolerance": 3,
     "intersection_tolerance": 3,
-}
-TEXT_SETTINGS: dict[str, Any] = {
-    "vertical_strategy": "text",
-    "horizontal_strategy": "text",
-    "min_words_vertical": 3,
-    "min_words_horizontal": 1,
 }
 TOL = 2.0  # points: coordinates closer than this are the same grid line
 EDGE_TOL = 4.0  # points: column edges of two table parts that still match
@@ -198,15 +193,6 @@ def _table_from_cells(
     return _TableInfo(table=table, xs=xs, right=right, top=top, bottom=bottom)
 
 
-def _looks_tabular(info: _TableInfo) -> bool:
-    """For the text strategy: enough rows and columns, most rows with ≥ 2 filled cells."""
-    rows = info.table.rows
-    if len(rows) < 3 or info.table.n_cols < 3:
-        return False
-    filled = sum(1 for row in rows if sum(1 for c in row if c.text) >= 2)
-    return filled >= 0.5 * len(rows)
-
-
 class PdfBackend(Backend):
     """PDF files with a text layer; scanned pages are handed to OCR."""
 
@@ -281,6 +267,12 @@ class PdfBackend(Backend):
             result.has_content = False
             return result
         infos = self._tables(page, chars, number)
+        if not infos and not _has_rules(page):  # a table aligned by position only, if any
+            laid = _laid_out(page, chars, number)
+            if any(isinstance(b, Table) for b in laid):
+                result.items = [(_top_of(b), _as_info(b) if isinstance(b, Table) else b)
+                                for b in laid]  # fmt: skip
+                return result
         _, outside = _partition(chars, [(i.xs[0], i.top, i.right, i.bottom) for i in infos])
         for info in infos:
             result.items.append((info.top, info))
@@ -301,15 +293,7 @@ class PdfBackend(Backend):
         return result
 
     def _tables(self, page: Any, chars: list[dict[str, Any]], number: int) -> list[_TableInfo]:
-        infos = self._tables_with(page, chars, number, LINE_SETTINGS)
-        if infos:
-            return infos
-        long_edges = [e for e in page.edges if max(e["width"], e["height"]) > 20]
-        if long_edges:
-            return []
-        return [
-            i for i in self._tables_with(page, chars, number, TEXT_SETTINGS) if _looks_tabular(i)
-        ]
+        return self._tables_with(page, chars, number, LINE_SETTINGS)
 
     @staticmethod
     def _tables_with(
@@ -351,6 +335,46 @@ class PdfBackend(Backend):
             doc.method = "ocr"
         else:
             doc.warnings.append("PAGES_OCR: " + ", ".join(map(str, wanted)))
+
+
+def _has_rules(page: Any) -> bool:
+    return any(max(e["width"], e["height"]) > 20 for e in page.edges)
+
+
+def _laid_out(page: Any, chars: list[dict[str, Any]], number: int) -> list[Block]:
+    """A page without ruling lines, laid out from its words by gaps and line positions
+    (:mod:`extractors.layout`, the same reading as a scanned page without rules)."""
+    import pdfplumber.utils
+
+    from extractors.layout import PlacedWord, layout_page, lines_by_position
+
+    words = [
+        PlacedWord(w["text"], w["x0"], w["top"], w["x1"], w["bottom"])
+        for w in pdfplumber.utils.extract_words(chars, x_tolerance=1.5)
+        if str(w["text"]).strip()
+    ]
+    lines = lines_by_position(words)
+    return layout_page(lines, number, 72.0, float(page.height), lambda box: box)
+
+
+def _top_of(block: Block) -> float:
+    if isinstance(block, Table):
+        tops = [c.bbox[1] for row in block.rows for c in row if c.bbox]
+        return min(tops, default=0.0)
+    return block.bbox[1] if block.bbox else 0.0
+
+
+def _as_info(table: Table) -> _TableInfo:
+    """A laid-out table with the geometry that joining page parts needs."""
+    boxes = [c.bbox for row in table.rows for c in row if c.bbox and c.colspan == 1]
+    xs: list[float] = []
+    for col in range(table.n_cols):
+        lefts = [c.bbox[0] for row in table.rows for c in row if c.col == col and c.bbox]
+        xs.append(min(lefts) if lefts else (xs[-1] + 1 if xs else 0.0))
+    right = max((b[2] for b in boxes), default=xs[-1] + 1)
+    top = min((b[1] for b in boxes), default=0.0)
+    bottom = max((b[3] for b in boxes), default=top)
+    return _TableInfo(table=table, xs=xs, right=right, top=top, bottom=bottom)
 
 
 def _ocr_module() -> Any:
