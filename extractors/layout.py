@@ -186,6 +186,7 @@ def _table_from_lines(
     heights = [w.height for ln in lines for w in ln]
     line_h = statistics.median(heights) if heights else units_per_inch * 0.15
     rows: list[list[list[list[Word]]]] = []  # row -> col -> lines -> words
+    whole: list[list[list[Word]]] = []  # row -> its lines as read
     prev_bottom: float | None = None
     for ln in lines:
         top = min(w.top for w in ln)
@@ -199,6 +200,8 @@ def _table_from_lines(
         )
         if new_row:
             rows.append([[] for _ in range(n_cols)])
+            whole.append([])
+        whole[-1].append(ln)
         for c in range(n_cols):
             if per_col[c]:
                 rows[-1][c].append(per_col[c])
@@ -206,12 +209,16 @@ def _table_from_lines(
     out_rows: list[list[Cell]] = []
     for r, row in enumerate(rows):
         filled = [c for c in range(n_cols) if row[c]]
-        if len(filled) == 1:
-            ws = [w for ln in row[filled[0]] for w in ln]
+        # one line of ordinary spacing across column edges ("II. ИЗБИРАТЕЛЬНЫЕ КОМИССИИ")
+        heading_line = (
+            len(whole[r]) == 1 and len(filled) > 1 and _max_gap(whole[r][0]) < units_per_inch / 4
+        )
+        if len(filled) == 1 or heading_line:
+            ws = [w for ln in whole[r] for w in ln]
             left, right = min(w.left for w in ws), max(w.right for w in ws)
             if sum(1 for e in edges[1:-1] if left < e < right):
                 # One run of text across column edges: a section heading spanning the table.
-                text = "\n".join(" ".join(w.text for w in ln) for ln in row[filled[0]])
+                text = "\n".join(" ".join(w.text for w in ln) for ln in whole[r])
                 out_rows.append(
                     [
                         Cell(text, r, 0, colspan=n_cols, page=number,

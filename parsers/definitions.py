@@ -45,6 +45,35 @@ class DefinitionSpan:
     marker_end: int
 
 
+_LIST_HEAD = re.compile(
+    r"^\s*(?:(?:принятые|используемые|применяемые)\s+)?сокращени[яй]\b[^:]*:?\s*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_LIST_ENTRY = re.compile(r"^\s*[-•*]?\s*(?P<term>[^\s–—:][^–—:]{0,59}?)\s+[–—-]\s+(?P<meaning>.+)$")
+
+
+def list_definitions(lines: list[str]) -> list[Definition]:
+    """Short names in a list under a "Сокращения:" heading, one per line or separated by
+    ";": "ТИК – территориальная избирательная комиссия …"."""
+    out: list[Definition] = []
+    inside = False
+    for line in lines:
+        head = _LIST_HEAD.match(line)
+        entries = [head.group("rest")] if head else [line] if inside else []
+        inside = inside or head is not None
+        for entry in (e for chunk in entries for e in chunk.split(";")):
+            if not entry.strip():
+                continue
+            m = _LIST_ENTRY.match(entry)
+            term = m.group("term").strip() if m else ""
+            if not m or not term[:1].isupper() or len(term.split()) > 5 or "далее" in entry:
+                inside = head is not None and not m  # a heading's own text may not be a list
+                break
+            meaning = m.group("meaning").strip().rstrip(";.").strip()
+            out.append(Definition(term=term, meaning=meaning))
+    return out
+
+
 def find_definitions(text: str) -> list[Definition]:
     """Every "(далее – X)" short name in ``text`` with the phrase it stands for."""
     out: list[Definition] = []

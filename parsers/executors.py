@@ -269,6 +269,11 @@ def _starts_body(line: str, prev: str) -> bool:
         return False
     if line[:1].isdigit():
         return False  # "Новгородское отделение №" / "8629 ПАО Сбербанк"
+    if _INITIALS_FIRST.match(line) and re.search(rf"{SURNAME}$", p):
+        return False  # "Кравец" / "Н.Ю.": initials wrapped from their surname
+    segment = re.split(r"[,;]", p)[-1].strip()
+    if _person_at_start(line) and _role_first(segment) and not _persons(segment):
+        return False  # "Председатель палаты" / "Лаврентьев О.Г.": a post and its holder
     last = list(morph.words(p))
     if last and last[-1].end == len(p) and _needs_noun(last[-1].text):
         return False  # "Общественная" / "палата края": an adjective wrapped from its noun
@@ -321,6 +326,15 @@ def _place_first(line: str) -> bool:
     if ps and "Geox" in ps[0].tag and w.text[:1].isupper():
         return True
     return bool(ps) and ps[0].normal_form in _TERRITORIES and ps[0].tag.case != "nomn"
+
+
+_INITIALS_FIRST = re.compile(rf"^{INITIALS}(?:\s|,|;|$)")
+
+
+def _role_first(segment: str) -> bool:
+    """The segment begins with a post ("Руководитель штаба …")."""
+    w = _first_word(segment)
+    return w is not None and w.start == 0 and bool(morph.lemmas(w.text) & gazetteer().roles)
 
 
 def _unknown_first(line: str) -> bool:

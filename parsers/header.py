@@ -385,6 +385,10 @@ def _voting(ls: list[str], h: Header) -> None:
         after = text[m.end() : m.end() + 200]
         # the date may be a few lines below the label
         after = re.split(r"\n\s*(?:Дата|Приложение|УТВЕРЖД|№)", after)[0]
+        # "Дни голосования на выборах депутатов … – 18, 19 и 20 сентября": past the dash
+        dash = re.match(r"[^–—.]{10,300}?\s[–—]\s", after.replace("\n", " "))
+        if dash and not find_dates(after.replace("\n", " ")[: dash.end()]):
+            after = after.replace("\n", " ")[dash.end() :]
         span = _DAYS_SPAN.match(after.strip())
         year = None
         if span:

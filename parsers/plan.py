@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from parsers.deadlines import parse_deadline
-from parsers.definitions import Glossary, find_definitions
+from parsers.definitions import Glossary, find_definitions, list_definitions
 from parsers.executors import canonical_executors, split_executors
 from parsers.header import Header, parse_header
 from parsers.legal_refs import parse_legal_refs
@@ -108,6 +108,8 @@ def _definitions(header: list[str], rows: list[PlanRow], footer: list[str]) -> l
             continue
         for d in find_definitions(normalise(text)):
             seen.setdefault(d.term.lower(), d)
+    for d in list_definitions([*header, *footer]):  # "Сокращения: ТИК – …"
+        seen.setdefault(d.term.lower(), d)
     return list(seen.values())
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from parsers import cells as C
 from parsers.row import PlanRow
@@ -49,7 +50,7 @@ class Cells:
 
 # --- item numbers -------------------------------------------------------------------------
 
-_NUM = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)(?:\.|\))?(?=\s|$)\s*(.*)$")
+_NUM = re.compile(r"^(?:[-•*]\s+)?(\d{1,3}(?:\.\d{1,3})*)(?:\.|\))?(?=\s|$)\s*(.*)$")
 
 
 def item_number(text: str) -> tuple[Number, str] | None:
@@ -181,7 +182,7 @@ def _labelled(lines: Sequence[str]) -> Cells | None:
     parts: dict[str, list[str]] = {"action": []}
     role = "action"
     found = False
-    for line in lines:
+    for line in (piece for whole in lines for piece in _split_labels(whole)):
         m = _LABEL.match(line)
         named = C.column_role(m.group("label")) if m else None
         if m and named in _LABELLED:
@@ -199,6 +200,22 @@ def _labelled(lines: Sequence[str]) -> Cells | None:
         C.join_executor(parts.get("executor", [])),
         C.join_text(parts.get("basis", [])),
     )
+
+
+_INLINE_LABEL = re.compile(r";\s*(?P<label>[А-ЯЁа-яё][А-ЯЁа-яё() ]{2,40}?)\s*:")
+
+
+def _split_labels(line: str) -> list[str]:
+    """ "Опубликование …; срок: до 1 марта; ответственный: ТИК" → one piece per label."""
+    cuts = [
+        m.start()
+        for m in _INLINE_LABEL.finditer(line)
+        if C.column_role(m.group("label")) in _LABELLED
+    ]
+    if not cuts:
+        return [line]
+    bounds = [0, *cuts, len(line)]
+    return [line[a:b].lstrip("; ").strip() for a, b in pairwise(bounds) if line[a:b].strip("; ")]
 
 
 def split_cells(lines: Sequence[str]) -> Cells:

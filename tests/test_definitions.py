@@ -152,3 +152,22 @@ def test_expand_inflected() -> None:
 def test_meaning_of_whole_phrase_only() -> None:
     assert G.meaning_of("Областного закона") == "Закон Тульской области «О выборах депутатов»"
     assert G.meaning_of("Областного закона и Порядка") is None
+
+
+def test_a_list_of_abbreviations_under_its_heading() -> None:
+    from parsers.definitions import list_definitions
+
+    lines = [
+        "Сокращения:",
+        "ТИК – территориальная избирательная комиссия района;",
+        "Закон области – Закон Оренбургской области от 05.11.2009 № 3209/719-IV-ОЗ.",
+        "Председатель комиссии Р.Ф. Хабибуллин",
+        "УИК – участковая комиссия",  # after the list ended: not read
+    ]
+    assert [(d.term, d.meaning) for d in list_definitions(lines)] == [
+        ("ТИК", "территориальная избирательная комиссия района"),
+        ("Закон области", "Закон Оренбургской области от 05.11.2009 № 3209/719-IV-ОЗ"),
+    ]
+    inline = ["Принятые сокращения: ТИК – территориальная комиссия; УИК – участковые комиссии."]
+    assert [d.term for d in list_definitions(inline)] == ["ТИК", "УИК"]
+    assert list_definitions(["Выборы – 8 сентября 2024 года"]) == []

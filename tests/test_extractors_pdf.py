@@ -128,7 +128,7 @@ def test_text_above_table_on_next_page_prevents_joining() -> None:
     assert [type(b).__name__ for b in raw.blocks] == ["Table", "Paragraph", "Table"]
 
 
-def test_borderless_table_uses_text_strategy() -> None:
+def test_borderless_table_is_laid_out_from_word_positions() -> None:
     rows = [
         ["№", "Мероприятие", "Срок", "Исполнитель"],
         ["1", "Опубликование", "до 1 марта", "ТИК"],

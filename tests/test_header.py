@@ -292,3 +292,20 @@ def test_act_in_a_run_in_approving_sentence() -> None:
 
 def test_voting_date_label() -> None:
     assert parse_header(["Дата голосования: 19 сентября 2021 г."]).voting_day == date(2021, 9, 19)
+
+
+def test_voting_days_after_the_elections_they_belong_to() -> None:
+    h = parse_header(
+        [
+            "Дни голосования на выборах депутатов Государственной Думы и депутатов",
+            "Законодательного Собрания области – 18, 19 и 20 сентября 2026 года.",
+        ]
+    )
+    assert (h.voting_day, h.voting_last_day) == (date(2026, 9, 18), date(2026, 9, 20))
+    listed = parse_header(
+        [
+            "Дни голосования – 6, 7 и 8 сентября 2024 года",
+            "Сокращения: Избирательная комиссия области (далее – Комиссия)",
+        ]
+    )
+    assert (listed.voting_day, listed.voting_last_day) == (date(2024, 9, 6), date(2024, 9, 8))

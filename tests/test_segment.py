@@ -815,3 +815,16 @@ def test_labelled_lines_name_their_cells() -> None:
 def test_a_colon_in_an_action_is_not_a_label() -> None:
     c = split_cells(["Прием документов: заявлений кандидатов", "не позднее 1 марта", "ТИК"])
     assert c.action.startswith("Прием документов: заявлений")
+
+
+def test_labels_inside_one_line_and_bullet_numbers() -> None:
+    assert item_number("- 3. Составление списков") == ((3,), "Составление списков")
+    c = split_cells(
+        ["Составление списков (ч. 9 ст. 14 Закона); срок: не позднее 1 марта; "
+         "ответственные: Глава района; командиры воинских частей"]
+    )  # fmt: skip
+    assert (c.action, c.deadline) == (
+        "Составление списков (ч. 9 ст. 14 Закона)",
+        "не позднее 1 марта",
+    )
+    assert c.executor == "Глава района; командиры воинских частей"
