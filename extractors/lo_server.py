@@ -28,7 +28,7 @@ NEVER_EXECUTE = 0  # com.sun.star.document.MacroExecMode
 NO_UPDATE = 0  # com.sun.star.document.UpdateDocMode
 
 
-def _die_with_parent() -> None:
+def _die_with_parent() -> None:  # extractors.lifetime, copied: this file runs standalone
     try:
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except Exception:

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from extractors.base import Backend, ExtractionError
 from extractors.docx import DocxBackend
+from extractors.lifetime import die_with_parent
 from schemas import Format, RawDocument
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -146,15 +147,6 @@ _SERVER_SCRIPT = Path(__file__).with_name("lo_server.py")
 _MARK = b"@kalplan "
 
 
-def _die_with_parent() -> None:  # runs in the forked child, before exec
-    import ctypes
-
-    try:
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except Exception:
-        return
-
-
 class _ResidentOffice:
     """This process's LibreOffice, kept running between files (see the module docstring)."""
 
@@ -217,7 +209,7 @@ class _ResidentOffice:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent,
             env=env,
             cwd=self._root,
         )

@@ -223,15 +223,19 @@ def _lemma_start(
         want = morph.lemmas(w)
         for i in range(len(toks) - 1, -1, -1):
             if morph.lemmas(toks[i].text) & want:
-                j = all_toks.index(toks[i])
-                while (
-                    j > 0
-                    and not text[all_toks[j - 1].end : all_toks[j].start].strip()
-                    and _attributive(all_toks[j - 1].text, all_toks[j].text)
-                ):
-                    j -= 1
-                return all_toks[j].start
+                return _with_adjectives(all_toks, all_toks.index(toks[i]), text)
     return None
+
+
+def _with_adjectives(all_toks: list[morph.Tok], j: int, text: str) -> int:
+    """Start of the noun at ``all_toks[j]`` together with the adjectives right before it."""
+    while (
+        j > 0
+        and not text[all_toks[j - 1].end : all_toks[j].start].strip()
+        and _attributive(all_toks[j - 1].text, all_toks[j].text)
+    ):
+        j -= 1
+    return all_toks[j].start
 
 
 def _act_start(toks: list[morph.Tok], all_toks: list[morph.Tok], text: str) -> int | None:
@@ -239,14 +243,7 @@ def _act_start(toks: list[morph.Tok], all_toks: list[morph.Tok], text: str) -> i
     ("Закона", "Постановления"), extended over the adjectives in front of it."""
     for i in range(len(toks) - 1, -1, -1):
         if morph.lemmas(toks[i].text) & ACT_HEADS and morph.has_pos(toks[i].text, "NOUN"):
-            j = all_toks.index(toks[i])
-            while (
-                j > 0
-                and not text[all_toks[j - 1].end : all_toks[j].start].strip()
-                and _attributive(all_toks[j - 1].text, all_toks[j].text)
-            ):
-                j -= 1
-            return all_toks[j].start
+            return _with_adjectives(all_toks, all_toks.index(toks[i]), text)
     return None
 
 

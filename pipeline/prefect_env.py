@@ -15,6 +15,8 @@ import threading
 import time
 import urllib.request
 
+from extractors.lifetime import die_with_parent
+
 DEFAULTS = {
     "PREFECT_LOGGING_LEVEL": "WARNING",
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -38,16 +40,6 @@ def apply() -> None:
 
 
 apply()
-
-
-def _die_with_parent() -> None:  # runs in the forked child, before exec
-    import ctypes
-    import signal
-
-    try:
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except Exception:
-        return
 
 
 class LocalServer:
@@ -121,7 +113,7 @@ class LocalServer:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent,
         )
         url = f"http://127.0.0.1:{port}/api"
         deadline = time.monotonic() + timeout

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
+from extractors.lifetime import die_with_parent
 from pipeline.discover import InputFile
 from pipeline.process import Outcome, RunOptions, doc_id_of, fail_outcome
 
@@ -319,15 +320,6 @@ def run_isolated(
 # --- the child side -------------------------------------------------------------------
 
 
-def _die_with_parent() -> None:
-    """Linux: get SIGKILL when the parent dies, so no orphan outlives a killed batch."""
-    with contextlib.suppress(Exception):
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-
-
 def _limit_memory() -> None:
     mb = int(os.environ.get(MEMORY_LIMIT_ENV, DEFAULT_MEMORY_LIMIT_MB) or 0)
     if mb > 0:
@@ -339,7 +331,7 @@ def _limit_memory() -> None:
 
 def child_main(fd: int) -> None:
     """Serve jobs from the parent until it says exit or goes away."""
-    _die_with_parent()
+    die_with_parent()
     _limit_memory()
     conn = Connection(fd)
     from pipeline.process import warm_up
