@@ -1,9 +1,9 @@
 """A LibreOffice that stays up: converts files on request over stdin/stdout.
 
 Run by the system Python (the one Debian's ``python3-uno`` belongs to), never imported
-by kalplan: ``python3 lo_server.py SOFFICE_BIN PROFILE_URL``. It starts ``soffice.bin``
-headless with a UNO pipe, then answers one JSON request per line —
-``{"src": path, "dst": path, "filter": "MS Word 2007 XML"}`` — with one line
+by kalplan: ``python3 lo_server.py SOFFICE_BIN [OPTION ...]`` (kalplan's headless command
+line, profile included). It starts that with a UNO pipe added, then answers one JSON
+request per line — ``{"src": path, "dst": path, "filter": "MS Word 2007 XML"}`` — with one line
 ``@kalplan {"ok": true}`` or ``@kalplan {"ok": false, "error": "..."}``. Macros never run
 and links are never updated. Both processes die with their parent (``PR_SET_PDEATHSIG``).
 Standard library and ``uno`` only.
@@ -88,19 +88,8 @@ def _connect(pipe: str, command: list[str]) -> tuple[object, subprocess.Popen[by
 
 def main() -> int:
     _die_with_parent()
-    soffice, profile = sys.argv[1], sys.argv[2]
     pipe = f"kalplan-lo-{os.getpid()}"
-    command = [
-        soffice,
-        f"-env:UserInstallation={profile}",
-        "--headless",
-        "--invisible",
-        "--norestore",
-        "--nolockcheck",
-        "--nodefault",
-        "--nologo",
-        f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
-    ]
+    command = [*sys.argv[1:], f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"]
     try:
         desktop, office = _connect(pipe, command)
     except Exception as exc:

@@ -72,6 +72,24 @@ def _profile(root: Path) -> Path:
     return profile
 
 
+def _office_command(binary: str, profile: Path) -> list[str]:
+    """LibreOffice headless in its own profile, before the action (convert / accept)."""
+    return [
+        binary,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--invisible",
+        "--norestore",
+        "--nolockcheck",
+        "--nodefault",
+        "--nologo",
+    ]
+
+
+def _office_env(root: Path, env: dict[str, str]) -> dict[str, str]:
+    return {**env, "HOME": str(root), "SAL_USE_VCLPLUGIN": "svp"}
+
+
 def _convert_once(data: bytes, src_ext: str, target: str, timeout: float) -> bytes:
     """One ``soffice --convert-to`` run in a throw-away profile."""
     binary = soffice_binary()
@@ -88,28 +106,16 @@ def _convert_once(data: bytes, src_ext: str, target: str, timeout: float) -> byt
         out_dir = root / "out"
         out_dir.mkdir()
         cmd = [
-            binary,
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--invisible",
-            "--norestore",
-            "--nolockcheck",
-            "--nodefault",
-            "--nologo",
-            "--convert-to",
-            target,
-            "--outdir",
-            str(out_dir),
-            str(src),
+            *_office_command(binary, profile),
+            *("--convert-to", target, "--outdir", str(out_dir), str(src)),
         ]
-        env = dict(os.environ, HOME=str(root), SAL_USE_VCLPLUGIN="svp")
         proc = subprocess.Popen(
             cmd,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
-            env=env,
+            env=_office_env(root, dict(os.environ)),
             cwd=tmp,
         )
         try:
@@ -196,21 +202,18 @@ class _ResidentOffice:
         _remove_orphaned_profiles()
         self._root = Path(tempfile.mkdtemp(prefix=f"{_RESIDENT_PREFIX}{os.getpid()}-"))
         profile = _profile(self._root)
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
-        env.update(HOME=str(self._root), SAL_USE_VCLPLUGIN="svp")
         self._proc = subprocess.Popen(
             [
                 self._python,
                 str(_SERVER_SCRIPT),
-                str(office if office.is_file() else binary),
-                profile.as_uri(),
+                *_office_command(str(office if office.is_file() else binary), profile),
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
             preexec_fn=die_with_parent,
-            env=env,
+            env=_office_env(self._root, _python_free_env()),
             cwd=self._root,
         )
         self._buffer, self._uses = b"", 0
@@ -283,10 +286,15 @@ def _remove_orphaned_profiles() -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+def _python_free_env() -> dict[str, str]:
+    """This environment without the venv's Python settings (for the system Python)."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+
+
 def _uno_python() -> str | None:
     """A Python that can ``import uno``, or None."""
     candidates = [os.environ.get(PYTHON_ENV), "/usr/bin/python3", shutil.which("python3")]
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    env = _python_free_env()
     for python in dict.fromkeys(c for c in candidates if c):
         with contextlib.suppress(OSError, subprocess.SubprocessError):
             done = subprocess.run(

@@ -6,7 +6,7 @@ pdfium (C++, already installed as pdfplumber's renderer) reads the same characte
 ruling lines in 80 ms. A :class:`PdfiumPage` carries what pdfplumber's algorithms read
 from a page — characters with their font boxes, ruling edges, images, the page box — in
 pdfplumber's coordinates (points, origin top-left, the page as displayed, ``/Rotate``
-applied), and answers ``find_tables`` / ``extract_words`` with pdfplumber's own code.
+applied), and answers ``find_tables`` with pdfplumber's own code.
 
 pdfium is not thread-safe: every call into it holds one process-wide lock.
 """
@@ -59,32 +59,21 @@ class _Display:
     """User space → pdfplumber's page space (origin top-left, rotation applied)."""
 
     def __init__(self, box: tuple[float, float, float, float], quarter_turns: int) -> None:
-        self.x0, self.y0, self.x1, self.y1 = box
+        x0, y0, x1, y1 = box
         self.turns = quarter_turns % 4
-        w, h = self.x1 - self.x0, self.y1 - self.y0
+        w, h = x1 - x0, y1 - y0
         self.width, self.height = (h, w) if self.turns % 2 else (w, h)
-
-    @property
-    def affine(self) -> tuple[float, float, float, float, float, float]:
-        """(ax, bx, cx, ay, by, cy): X = ax x + bx y + cx, Y = ay x + by y + cy."""
-        t, x0, y0, x1, y1 = self.turns, self.x0, self.y0, self.x1, self.y1
-        if t == 0:
-            return 1, 0, -x0, 0, -1, y1
-        if t == 1:
-            return 0, 1, -y0, 1, 0, -x0
-        if t == 2:
-            return -1, 0, x1, 0, 1, -y0
-        return 0, -1, y1, -1, 0, x1
+        # (ax, bx, cx, ay, by, cy): X = ax x + bx y + cx, Y = ay x + by y + cy (as pdfminer)
+        self.affine: tuple[float, float, float, float, float, float] = (
+            (1, 0, -x0, 0, -1, y1),
+            (0, 1, -y0, 1, 0, -x0),
+            (-1, 0, x1, 0, 1, -y0),
+            (0, -1, y1, -1, 0, x1),
+        )[self.turns]
 
     def point(self, x: float, y: float) -> tuple[float, float]:
-        t = self.turns
-        if t == 0:
-            return x - self.x0, self.y1 - y
-        if t == 1:
-            return y - self.y0, x - self.x0
-        if t == 2:
-            return self.x1 - x, y - self.y0
-        return self.y1 - y, self.x1 - x
+        ax, bx, cx, ay, by, cy = self.affine
+        return ax * x + bx * y + cx, ay * x + by * y + cy
 
     def box(self, left: float, bottom: float, right: float, top: float) -> tuple[float, ...]:
         ax, ay = self.point(left, bottom)
@@ -127,14 +116,6 @@ class PdfiumPage:
 
         return TableFinder(self, TableSettings.resolve(table_settings)).tables  # type: ignore[arg-type]
 
-    def extract_words(self, **kwargs: Any) -> list[dict[str, Any]]:
-        from pdfplumber.utils import extract_words
-
-        return extract_words(self.chars, **kwargs)
-
-    def close(self) -> None:
-        """Nothing to release: pdfium's page was closed once read."""
-
     # -- reading ---------------------------------------------------------------------
     def _read_chars(self, tp: Any) -> list[dict[str, Any]]:
         """The page's characters: pdfium's text in one call, then one box per character
@@ -174,7 +155,7 @@ class PdfiumPage:
             if top > bottom:
                 top, bottom = bottom, top
             angle = angle_of(tp, i)
-            turn = (math.degrees(angle) + turns) % 180 if angle > 0 else 0.0
+            turn = ((math.degrees(angle) if angle >= 0 else 0.0) + turns) % 180
             out.append(
                 {
                     "text": text,

@@ -19,6 +19,7 @@ The gazetteer of body heads, posts, legal forms and acronyms is ``data/bodies.tx
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,12 +38,15 @@ class Gazetteer:
     roles: frozenset[str]
     forms: frozenset[str]
     abbrs: frozenset[str]
+    generic: frozenset[str]
+    places: frozenset[str]
 
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
     """The gazetteer loaded from ``data/bodies.txt``."""
-    sections: dict[str, set[str]] = {"heads": set(), "roles": set(), "forms": set(), "abbrs": set()}
+    names = [f.name for f in dataclasses.fields(Gazetteer)]
+    sections: dict[str, set[str]] = {name: set() for name in names}
     cur: set[str] | None = None
     path = Path(__file__).with_name("data") / "bodies.txt"
     for raw in path.read_text(encoding="utf-8").splitlines():
@@ -54,12 +58,7 @@ def gazetteer() -> Gazetteer:
             continue
         if cur is not None:
             cur.add(line)
-    return Gazetteer(
-        frozenset(sections["heads"]),
-        frozenset(sections["roles"]),
-        frozenset(sections["forms"]),
-        frozenset(sections["abbrs"]),
-    )
+    return Gazetteer(**{name: frozenset(sections[name]) for name in names})
 
 
 _UP, _LO = UP, LO
@@ -291,9 +290,9 @@ def _starts_body(line: str, prev: str) -> bool:
         if (
             first is not None
             and len(tail := list(morph.words(re.split(r"[,;]", p)[-1]))) == 1
-            and morph.lemmas(tail[0].text) & _GENERIC_HEADS
+            and morph.lemmas(tail[0].text) & gazetteer().generic
             and morph.can_be(first.text, "NOUN", "gent")
-            and not morph.lemmas(first.text) & _GENERIC_HEADS
+            and not morph.lemmas(first.text) & gazetteer().generic
         ):
             return False  # "организации" / "телерадиовещания": a bare head and its complement
         if _is_body_start(line, strict=True):
@@ -309,13 +308,6 @@ def _starts_body(line: str, prev: str) -> bool:
     return not (first and first.start == 0 and _needs_noun(first.text))
 
 
-# heads that name no body without a complement ("организации телерадиовещания")
-_GENERIC_HEADS = frozenset({"организация", "редакция", "орган", "учреждение", "предприятие"})
-_TERRITORIES = frozenset(
-    {"республика", "область", "край", "округ", "район", "город", "поселение", "муниципалитет"}
-)
-
-
 def _place_first(line: str) -> bool:
     """The line starts with a place: a geographic name ("Марий Эл", "Башкортостан") or a
     territory in an oblique case ("Республики …", "области") — never the start of a body."""
@@ -325,7 +317,7 @@ def _place_first(line: str) -> bool:
     ps = morph.parses(w.text)
     if ps and "Geox" in ps[0].tag and w.text[:1].isupper():
         return True
-    return bool(ps) and ps[0].normal_form in _TERRITORIES and ps[0].tag.case != "nomn"
+    return bool(ps) and ps[0].normal_form in gazetteer().places and ps[0].tag.case != "nomn"
 
 
 _INITIALS_FIRST = re.compile(rf"^{INITIALS}(?:\s|,|;|$)")

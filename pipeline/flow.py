@@ -243,11 +243,8 @@ def run_ingest(
         result.seconds = time.perf_counter() - started
         return result
     with store.lock():
-        store.clean_temporaries()
-        inputs = list(discover(paths))
-        summary = Summary()
-        pending = _pending(iter(inputs), store, force, summary, run_version(options))
-        prepared = Prepared(inputs, pending, summary, HeadStart(pending, options, workers))
+        prepared = _prepare(paths, store, force, options)
+        prepared.head = HeadStart(prepared.pending, options, workers)
         server_up.wait()
         key = f"{os.getpid()}-{id(prepared)}"
         _HANDOFF[key] = prepared  # not a flow parameter: Prefect records those
@@ -321,11 +318,7 @@ def ingest(
     with contextlib.ExitStack() as stack:
         if prepared is None:
             stack.enter_context(store.lock())
-            store.clean_temporaries()
-            inputs = list(discover(paths))
-            summary = Summary()
-            pending = _pending(iter(inputs), store, force, summary, run_version(options))
-            prepared = Prepared(inputs, pending, summary)
+            prepared = _prepare(paths, store, force, options)
         size = per_task or docs_per_task(len(prepared.inputs), workers)
         try:
             _run_tasks(prepared, options, size, max(1, workers) * 2, store, flush_every, on_outcome)
@@ -333,6 +326,15 @@ def ingest(
             close_archives()  # the zip files read for members stay open only for the run
     prepared.summary.seconds = time.perf_counter() - started
     return prepared.summary
+
+
+def _prepare(paths: list[str], store: DatasetStore, force: bool, options: RunOptions) -> Prepared:
+    """The inputs of a run and the iterator of those still to read (the output is locked)."""
+    store.clean_temporaries()
+    inputs = list(discover(paths))
+    summary = Summary()
+    pending = _pending(iter(inputs), store, force, summary, run_version(options))
+    return Prepared(inputs, pending, summary)
 
 
 def _run_tasks(

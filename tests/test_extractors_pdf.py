@@ -247,3 +247,34 @@ def test_row_split_by_page_break(
     table = _table(extract("a.pdf", table_pdf([page1, page2])).tables)
     assert len(table.rows) == (3 if merged else 4)
     assert table.rows[-1][0].text == "2"
+
+
+def _place(c: dict[str, Any]) -> tuple[int, int]:
+    return round((c["top"] + c["bottom"]) / 8), round(c["x0"])
+
+
+@pytest.mark.parametrize("turn", [0, 90, 180, 270])
+def test_pdfium_pages_place_characters_where_pdfplumber_does(turn: int) -> None:
+    import io
+
+    import pdfplumber
+    import pypdfium2 as pdfium
+
+    from extractors.pdfium_page import PdfiumPage, open_document
+
+    data = table_pdf([[HEADER, ["1", "Опубликование списка", "до 1 марта", "ТИК"]]])
+    doc = pdfium.PdfDocument(data)
+    doc[0].set_rotation(turn)  # /Rotate: the page as displayed is turned
+    buf = io.BytesIO()
+    doc.save(buf)
+    ours = PdfiumPage(open_document(buf.getvalue()), 0)
+    with pdfplumber.open(io.BytesIO(buf.getvalue())) as pdf:
+        theirs = pdf.pages[0]
+        assert (ours.width, ours.height) == pytest.approx((theirs.width, theirs.height))
+        want = sorted((c for c in theirs.chars if c["text"].strip()), key=_place)
+    got = sorted((c for c in ours.chars if c["text"].strip()), key=_place)
+    assert [c["text"] for c in got] == [c["text"] for c in want]
+    for a, b in zip(got, want, strict=True):  # same centres (font boxes differ in height)
+        assert (a["x0"] + a["x1"]) / 2 == pytest.approx((b["x0"] + b["x1"]) / 2, abs=2)
+        assert (a["top"] + a["bottom"]) / 2 == pytest.approx((b["top"] + b["bottom"]) / 2, abs=3)
+        assert a["upright"] == b["upright"]
