@@ -48,7 +48,7 @@ lint: venv
 	$(BIN)/mypy schemas parsers extractors pipeline
 
 test: setup lint
-	PREFECT_HOME=$$(mktemp -d) $(BIN)/python -m pytest
+	$(BIN)/python -m pytest
 
 bench: setup
 	$(BIN)/python benchmarks/run_all.py

@@ -14,6 +14,7 @@ PDF points); ``to_bbox`` turns a box in those units into PDF points.
 
 from __future__ import annotations
 
+import bisect
 import re
 import statistics
 from collections.abc import Callable, Iterable, Sequence
@@ -70,15 +71,19 @@ def mean_conf(words: Iterable[Word]) -> float | None:
 def lines_by_position(words: Sequence[Word]) -> list[list[Word]]:
     """Words grouped into lines by their vertical centres, top to bottom, left to right."""
     out: list[list[Word]] = []
+    centres: list[float] = []  # the last line's word centres, sorted
     for w in sorted(words, key=lambda w: ((w.top + w.bottom) / 2, w.left)):
         centre = (w.top + w.bottom) / 2
         if out:
             last = out[-1]
-            last_centre = statistics.median((x.top + x.bottom) / 2 for x in last)
-            if abs(centre - last_centre) <= 0.5 * max(w.height, last[0].height):
+            n = len(centres)
+            median = centres[n // 2] if n % 2 else (centres[n // 2 - 1] + centres[n // 2]) / 2
+            if abs(centre - median) <= 0.5 * max(w.height, last[0].height):
                 last.append(w)
+                bisect.insort(centres, centre)
                 continue
         out.append([w])
+        centres = [centre]
     return [sorted(line, key=lambda w: w.left) for line in out]
 
 

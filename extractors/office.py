@@ -87,7 +87,12 @@ def _office_command(binary: str, profile: Path) -> list[str]:
 
 
 def _office_env(root: Path, env: dict[str, str]) -> dict[str, str]:
-    return {**env, "HOME": str(root), "SAL_USE_VCLPLUGIN": "svp"}
+    """LibreOffice's home and temporary files inside ``root``: removing ``root`` leaves
+    nothing behind (its ``lu*.tmp`` files would otherwise stay in /tmp after a kill)."""
+    tmp = root / "tmp"
+    tmp.mkdir(exist_ok=True)
+    dirs = {"HOME": str(root), "TMPDIR": str(tmp), "TMP": str(tmp), "TEMP": str(tmp)}
+    return {**env, **dirs, "SAL_USE_VCLPLUGIN": "svp"}
 
 
 def _convert_once(data: bytes, src_ext: str, target: str, timeout: float) -> bytes:

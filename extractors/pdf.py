@@ -27,7 +27,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from extractors.base import Backend, ExtractionError
-from extractors.pdfium_page import LOCK, PdfiumPage
+from extractors.layout import layout_page, lines_by_position
+from extractors.pdfium_page import LOCK, PdfiumPage, PdfWord
 from extractors.textutil import (
     Vocabulary,
     clean_cell_text,
@@ -90,69 +91,107 @@ def _index(grid: list[float], v: float) -> int:
     return max(0, bisect.bisect_left(grid, v - TOL))
 
 
-def text_layer_problem(chars: list[dict[str, Any]], has_images: bool) -> str | None:
-    """Why a page's text layer is unusable (``None`` when it is fine)."""
-    if not chars:
+_CID = re.compile(r"\(cid:\d+\)")
+_SPACE = re.compile(r"\s+")
+_LETTER = re.compile(r"[^\W\d_]")
+_DIGIT = re.compile(r"\d")
+_LATIN1 = re.compile("[\u00c0-\u00ff]")
+_PRIVATE = re.compile("[\ue000-\uf8ff]")
+
+
+def text_layer_problem(texts: Iterable[str], has_images: bool) -> str | None:
+    """Why a page's text layer (its characters' or words' texts) is unusable (``None``
+    when it is fine)."""
+    joined = _SPACE.sub("", "".join(texts))
+    cids = len(_CID.findall(joined))
+    if cids:
+        joined = _CID.sub("", joined)
+    n = len(joined) + cids  # an unmapped glyph is one character
+    if not n:
         return "no text layer" if has_images else None
-    texts = [str(c.get("text", "")) for c in chars]
-    nonspace = [t for t in texts if t.strip()]
-    if not nonspace:
-        return "no text layer" if has_images else None
-    n = len(nonspace)
-    if sum(1 for t in nonspace if t.startswith("(cid:")) > 0.1 * n:
+    if cids > 0.1 * n:
         return "unmapped glyphs (cid)"
-    joined = "".join(t for t in nonspace if len(t) == 1)
-    letters = sum(1 for ch in joined if ch.isalpha())
-    digits = sum(1 for ch in joined if ch.isdigit())
+    letters = len(_LETTER.findall(joined))
+    digits = len(_DIGIT.findall(joined))
     if n >= 20 and letters < 0.4 * n and letters + digits < 0.7 * n:
         return "mostly non-letters"
-    latin1 = sum(1 for ch in joined if "\u00c0" <= ch <= "\u00ff")
-    private = sum(1 for ch in joined if "\ue000" <= ch <= "\uf8ff")
+    latin1 = len(_LATIN1.findall(joined))
+    private = len(_PRIVATE.findall(joined))
     if n >= 20 and (latin1 > 0.3 * max(letters, 1) or private > 0.3 * n):
         return "garbled encoding"
     return None
 
 
-def _inside(obj: dict[str, Any], bbox: tuple[float, float, float, float]) -> bool:
-    h = (obj["x0"] + obj["x1"]) / 2
-    v = (obj["top"] + obj["bottom"]) / 2
+def _inside(w: PdfWord, bbox: tuple[float, float, float, float]) -> bool:
+    h = (w.x0 + w.x1) / 2
+    v = (w.top + w.bottom) / 2
     return bbox[0] <= h < bbox[2] and bbox[1] <= v < bbox[3]
 
 
 def _partition(
-    chars: list[dict[str, Any]], boxes: list[tuple[float, float, float, float]]
-) -> tuple[list[list[dict[str, Any]]], list[dict[str, Any]]]:
-    """The characters whose centre lies in each box (the first that holds it), and the rest."""
-    inside: list[list[dict[str, Any]]] = [[] for _ in boxes]
-    rest: list[dict[str, Any]] = []
-    for ch in chars:
-        h = (ch["x0"] + ch["x1"]) / 2
-        v = (ch["top"] + ch["bottom"]) / 2
+    words: list[PdfWord], boxes: list[tuple[float, float, float, float]]
+) -> tuple[list[list[PdfWord]], list[PdfWord]]:
+    """The words whose centre lies in each box (the first that holds it), and the rest."""
+    inside: list[list[PdfWord]] = [[] for _ in boxes]
+    rest: list[PdfWord] = []
+    for w in words:
+        h = (w.x0 + w.x1) / 2
+        v = (w.top + w.bottom) / 2
         for k, (x0, top, x1, bottom) in enumerate(boxes):
             if x0 <= h < x1 and top <= v < bottom:
-                inside[k].append(ch)
+                inside[k].append(w)
                 break
         else:
-            rest.append(ch)
+            rest.append(w)
     return inside, rest
 
 
-def _chars_text(chars: list[dict[str, Any]]) -> str:
-    """Text of a cell's characters, one line per visual line: whether a break is a wrap
-    or a new paragraph is for the parsers to decide (they know the language)."""
+def _lines(words: list[PdfWord]) -> list[tuple[str, BBox]]:
+    """Words as visual lines, top to bottom, each with its box."""
+    out: list[tuple[str, BBox]] = []
+    for line in lines_by_position(words):
+        text = normalize_line(" ".join(w.text for w in line))
+        if text:
+            box = (
+                min(w.left for w in line),
+                min(w.top for w in line),
+                max(w.right for w in line),
+                max(w.bottom for w in line),
+            )
+            out.append((text, box))
+    return out
+
+
+def _words_text(words: list[PdfWord]) -> str:
+    """Text of a cell's words, one line per visual line: whether a break is a wrap or a
+    new paragraph is for the parsers to decide (they know the language)."""
     import pdfplumber.utils
 
-    if not chars:
+    if not words:
         return ""
-    if all(ch["upright"] for ch in chars):
-        text = pdfplumber.utils.extract_text_simple(chars)
-    else:  # vertical writing: the full layout engine knows its direction
-        text = pdfplumber.utils.extract_text(chars)
+    if all(w.upright for w in words):
+        return "\n".join(text for text, _ in _lines(words))
+    # vertical writing: pdfplumber's layout engine knows its direction
+    chars = [c for w in words for c in (w.chars or ())]
+    text = pdfplumber.utils.extract_text(chars) if chars else ""
     return "\n".join(x for x in (normalize_line(t) for t in text.split("\n")) if x)
 
 
+def _dedupe(words: list[PdfWord]) -> list[PdfWord]:
+    """Words printed twice at (almost) the same place ("fake bold") once."""
+    seen: dict[str, list[PdfWord]] = {}
+    out: list[PdfWord] = []
+    for w in words:
+        twins = seen.setdefault(w.text, [])
+        if any(abs(t.x0 - w.x0) <= 1 and abs(t.top - w.top) <= 1 for t in twins):
+            continue
+        twins.append(w)
+        out.append(w)
+    return out
+
+
 def _table_from_cells(
-    bboxes: list[tuple[float, float, float, float]], chars: list[dict[str, Any]], page: int
+    bboxes: list[tuple[float, float, float, float]], words: list[PdfWord], page: int
 ) -> _TableInfo | None:
     xs = _cluster(b[0] for b in bboxes)
     tops = _cluster(b[1] for b in bboxes)
@@ -172,23 +211,21 @@ def _table_from_cells(
         for rr in range(r, r + rowspan):
             for cc in range(c, c + colspan):
                 owner.setdefault((rr, cc), k)
-    texts: list[list[dict[str, Any]]] = [[] for _ in ordered_boxes]
-    for ch in chars:
-        h = (ch["x0"] + ch["x1"]) / 2
-        v = (ch["top"] + ch["bottom"]) / 2
+    texts: list[list[PdfWord]] = [[] for _ in ordered_boxes]
+    for w in words:
+        h = (w.x0 + w.x1) / 2
+        v = (w.top + w.bottom) / 2
         at = owner.get((bisect.bisect_right(tops, v + 0.01) - 1, bisect.bisect_right(xs, h) - 1))
-        if at is not None and _inside(ch, ordered_boxes[at]):
-            texts[at].append(ch)
+        if at is not None and _inside(w, ordered_boxes[at]):
+            texts[at].append(w)
+    row_of = {r: i for i, r in enumerate(sorted({span[0] for span in spans}))}
     rows: dict[int, list[Cell]] = {}
     for b, (r, c, rowspan, colspan), mine in zip(ordered_boxes, spans, texts, strict=True):
         rows.setdefault(r, []).append(
-            Cell(
-                _chars_text(mine), r, c, rowspan, colspan, page=page, bbox=(b[0], b[1], b[2], b[3])
-            )
+            Cell(_words_text(mine), row_of[r], c, rowspan, colspan, page=page, bbox=b[:4])
         )
     ordered = [sorted(rows[r], key=lambda cell: cell.col) for r in sorted(rows)]
-    renumbered = [[replace(c, row=i) for c in row] for i, row in enumerate(ordered)]
-    table = Table(rows=renumbered, n_cols=len(xs), page=page)
+    table = Table(rows=ordered, n_cols=len(xs), page=page)
     top = min(b[1] for b in bboxes)
     return _TableInfo(table=table, xs=xs, right=right, top=top, bottom=bottom)
 
@@ -251,62 +288,48 @@ class PdfBackend(Backend):
         doc.blocks.extend(_finish_cells(_join_pages(pages)))
         return doc
 
-    def _read_page(self, page: Any, number: int) -> _Page:
-        import pdfplumber.utils
-
-        chars = page.chars
-        keys = {(c["text"], round(c["x0"]), round(c["top"])) for c in chars}
-        if len(keys) < len(chars):  # overprinted "fake bold" characters
-            chars = pdfplumber.utils.dedupe_chars(chars, extra_attrs=("size",))
+    def _read_page(self, page: PdfiumPage, number: int) -> _Page:
+        words = _dedupe(page.words)
         result = _Page(number=number, height=float(page.height))
-        problem = text_layer_problem(chars, bool(page.images))
+        problem = text_layer_problem((w.text for w in words), bool(page.images))
         if problem:
             result.needs_ocr = problem
             return result
-        if not chars:
+        if not words:
             result.has_content = False
             return result
-        infos = self._tables(page, chars, number)
+        infos, outside = self._tables(page, words, number)
         if not infos and not _has_rules(page):  # a table aligned by position only, if any
-            laid = _laid_out(page, chars, number)
+            laid = _laid_out(page, words, number)
             if any(isinstance(b, Table) for b in laid):
                 result.items = [(_top_of(b), _as_info(b) if isinstance(b, Table) else b)
                                 for b in laid]  # fmt: skip
                 return result
-        _, outside = _partition(chars, [(i.xs[0], i.top, i.right, i.bottom) for i in infos])
         for info in infos:
             result.items.append((info.top, info))
-        if outside:
-            textmap = pdfplumber.utils.chars_to_textmap(outside)
-            for line in textmap.extract_text_lines(strip=True, return_chars=False):
-                text = normalize_line(str(line["text"]))
-                if not text:
-                    continue
-                in_margin = (
-                    line["top"] < 0.08 * result.height or line["bottom"] > 0.92 * result.height
-                )
-                if in_margin and _PAGE_NUMBER.match(text):
-                    continue  # running page numbers carry nothing
-                bbox: BBox = (line["x0"], line["top"], line["x1"], line["bottom"])
-                result.items.append((line["top"], Paragraph(text=text, page=number, bbox=bbox)))
+        for text, bbox in _lines(outside):
+            in_margin = bbox[1] < 0.08 * result.height or bbox[3] > 0.92 * result.height
+            if in_margin and _PAGE_NUMBER.match(text):
+                continue  # running page numbers carry nothing
+            result.items.append((bbox[1], Paragraph(text=text, page=number, bbox=bbox)))
         result.items.sort(key=lambda item: item[0])
         return result
 
-    def _tables(self, page: Any, chars: list[dict[str, Any]], number: int) -> list[_TableInfo]:
-        return self._tables_with(page, chars, number, LINE_SETTINGS)
-
     @staticmethod
-    def _tables_with(
-        page: Any, chars: list[dict[str, Any]], number: int, settings: dict[str, Any]
-    ) -> list[_TableInfo]:
+    def _tables(
+        page: PdfiumPage, words: list[PdfWord], number: int
+    ) -> tuple[list[_TableInfo], list[PdfWord]]:
+        """The page's ruled tables, and the words outside them."""
         out = []
-        found_tables = page.find_tables(table_settings=settings)
-        per_table, _ = _partition(chars, [found.bbox for found in found_tables])
+        found_tables = page.find_tables(table_settings=LINE_SETTINGS)
+        per_table, rest = _partition(words, [found.bbox for found in found_tables])
         for found, mine in zip(found_tables, per_table, strict=True):
             info = _table_from_cells(list(found.cells), mine, number)
             if info is not None and any(c.text for row in info.table.rows for c in row):
                 out.append(info)
-        return out
+            else:
+                rest.extend(mine)
+        return out, rest
 
     # -- OCR -----------------------------------------------------------------------
     def _run_ocr(self, pages: list[_Page], doc: RawDocument) -> None:
@@ -341,18 +364,9 @@ def _has_rules(page: Any) -> bool:
     return any(max(e["width"], e["height"]) > 20 for e in page.edges)
 
 
-def _laid_out(page: Any, chars: list[dict[str, Any]], number: int) -> list[Block]:
+def _laid_out(page: PdfiumPage, words: list[PdfWord], number: int) -> list[Block]:
     """A page without ruling lines, laid out from its words by gaps and line positions
     (:mod:`extractors.layout`, the same reading as a scanned page without rules)."""
-    import pdfplumber.utils
-
-    from extractors.layout import PlacedWord, layout_page, lines_by_position
-
-    words = [
-        PlacedWord(w["text"], w["x0"], w["top"], w["x1"], w["bottom"])
-        for w in pdfplumber.utils.extract_words(chars, x_tolerance=1.5)
-        if str(w["text"]).strip()
-    ]
     lines = lines_by_position(words)
     return layout_page(lines, number, 72.0, float(page.height), lambda box: box)
 
@@ -457,9 +471,7 @@ def _finish_cells(blocks: list[Block]) -> list[Block]:
         if isinstance(block, Table):
             block.rows = [
                 [
-                    replace(
-                        c, text=clean_cell_text(join_wrapped_lines(c.text.split("\n"), vocabulary))
-                    )
+                    c.with_text(clean_cell_text(join_wrapped_lines(c.text.split("\n"), vocabulary)))
                     for c in row
                 ]
                 for row in block.rows

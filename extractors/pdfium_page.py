@@ -13,9 +13,13 @@ pdfium is not thread-safe: every call into it holds one process-wide lock.
 
 from __future__ import annotations
 
+import bisect
 import ctypes
+import itertools
 import math
+import re
 import threading
+from dataclasses import dataclass
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -81,13 +85,46 @@ class _Display:
         return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
 
 
-class PdfiumPage:
-    """One page's characters, edges and images, read once; pdfplumber's page API on top."""
+@dataclass(slots=True)
+class PdfWord:
+    """A run of characters between whitespace, as pdfium's text page separates them (its
+    inferred spaces and line breaks included), boxed by its first and last character.
 
-    def __init__(self, document: pdfium.PdfDocument, index: int) -> None:
+    Text that is not upright keeps its characters (``chars``, pdfplumber-shaped) for the
+    layout engine that knows the writing direction."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    upright: bool = True
+    chars: tuple[dict[str, Any], ...] = ()
+    conf: float = -1.0  # no recognition confidence: a text layer is what it says
+
+    @property
+    def left(self) -> float:
+        return self.x0
+
+    @property
+    def right(self) -> float:
+        return self.x1
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+class PdfiumPage:
+    """One page's words (or characters), edges and images, read once; pdfplumber's page
+    API on top."""
+
+    def __init__(self, document: pdfium.PdfDocument, index: int, *, chars: bool = False) -> None:
         self.page_number = index + 1
         self.images: list[dict[str, float]] = []
         self.edges: list[dict[str, Any]] = []
+        self.chars: list[dict[str, Any]] = []
+        self.words: list[PdfWord] = []
         with LOCK:
             page = document[index]
             try:
@@ -95,11 +132,6 @@ class PdfiumPage:
                 self._display = _Display((left, bottom, right, top), page.get_rotation() // 90)
                 self.width, self.height = self._display.width, self._display.height
                 self.bbox = (0.0, 0.0, self.width, self.height)
-                textpage = page.get_textpage()
-                try:
-                    self.chars = self._read_chars(textpage.raw)
-                finally:
-                    textpage.close()
                 raw = page.raw
                 self._read_objects(
                     pdfium_c.FPDFPage_CountObjects(raw),
@@ -107,6 +139,14 @@ class PdfiumPage:
                     IDENTITY,
                     0,
                 )
+                textpage = page.get_textpage()
+                try:
+                    if chars:
+                        self.chars = self._read_chars(textpage.raw)
+                    else:
+                        self.words = self._read_words(textpage.raw)
+                finally:
+                    textpage.close()
             finally:
                 page.close()
 
@@ -117,56 +157,102 @@ class PdfiumPage:
         return TableFinder(self, TableSettings.resolve(table_settings)).tables  # type: ignore[arg-type]
 
     # -- reading ---------------------------------------------------------------------
-    def _read_chars(self, tp: Any) -> list[dict[str, Any]]:
-        """The page's characters: pdfium's text in one call, then one box per character
-        (its font box, as pdfminer's) and its angle; the rarer checks only where needed."""
-        c = pdfium_c
-        n = c.FPDFText_CountChars(tp)
+    def _page_text(self, tp: Any) -> str:
+        """pdfium's text of the page in one call, one character per character index."""
+        n = pdfium_c.FPDFText_CountChars(tp)
         if n <= 0:
-            return []
+            return ""
         buffer = ctypes.create_string_buffer(2 * (n + 1))
-        c.FPDFText_GetText(tp, 0, n, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
-        codes = memoryview(buffer.raw).cast("H")
-        rect = c.FS_RECTF()
-        ref = ctypes.byref(rect)
-        loose_box, angle_of = c.FPDFText_GetLooseCharBox, c.FPDFText_GetCharAngle
-        is_generated, map_error = c.FPDFText_IsGenerated, c.FPDFText_HasUnicodeMapError
+        pdfium_c.FPDFText_GetText(tp, 0, n, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
+        raw = buffer.raw[: 2 * n]
+        text = raw.decode("utf-16-le", "surrogatepass")
+        if len(text) != n:  # surrogate pairs: keep the halves apart, indices must match
+            text = "".join(map(chr, memoryview(raw).cast("H")))
+        return text
+
+    def _box(self, tp: Any, i: int, rect: Any) -> tuple[float, float, float, float] | None:
+        """Character ``i``'s font box (as pdfminer's) in page space, or ``None``."""
+        if not pdfium_c.FPDFText_GetLooseCharBox(tp, i, ctypes.byref(rect)):
+            return None
         ax, bx, cx, ay, by, cy = self._display.affine
-        turns = 90 * self._display.turns
+        x0 = ax * rect.left + bx * rect.bottom + cx
+        x1 = ax * rect.right + bx * rect.top + cx
+        top = ay * rect.left + by * rect.top + cy
+        bottom = ay * rect.right + by * rect.bottom + cy
+        return min(x0, x1), min(top, bottom), max(x0, x1), max(top, bottom)
+
+    def _upright(self, tp: Any, i: int) -> bool:
+        angle = pdfium_c.FPDFText_GetCharAngle(tp, i)
+        turn = ((math.degrees(angle) if angle >= 0 else 0.0) + 90 * self._display.turns) % 180
+        return turn < 2 or turn > 178
+
+    def _char_text(self, tp: Any, i: int, ch: str) -> str:
+        code = ord(ch)
+        if code < 32 or 0xE000 <= code <= 0xF8FF or code >= 0xFFFE:
+            return _odd_char(code, pdfium_c.FPDFText_HasUnicodeMapError(tp, i) == 1)
+        if 0xD800 <= code <= 0xDFFF:  # a surrogate half: pdfium's own characters are
+            return chr(pdfium_c.FPDFText_GetUnicode(tp, i))  # whole code points
+        return ch
+
+    def _chars_of(self, tp: Any, text: str, start: int, end: int) -> list[dict[str, Any]]:
+        """Characters ``start``..``end - 1`` as pdfplumber-shaped dicts (no whitespace)."""
+        rect = pdfium_c.FS_RECTF()
         out: list[dict[str, Any]] = []
-        for i in range(n):
-            code = codes[i]
-            if code in (10, 13) or (code == 32 and is_generated(tp, i) == 1):
+        for i in range(start, end):
+            if text[i] in "\r\n" or (text[i].isspace() and pdfium_c.FPDFText_IsGenerated(tp, i)):
                 continue  # pdfium's own line breaks and inferred spaces
-            if not loose_box(tp, i, ref):
+            box = self._box(tp, i, rect)
+            if box is None:
                 continue
-            if code < 32 or 0xE000 <= code <= 0xF8FF or code >= 0xFFFE:
-                text = _odd_char(code, map_error(tp, i) == 1)
-            elif 0xD800 <= code <= 0xDFFF:  # a surrogate half: pdfium's own characters are
-                text = chr(c.FPDFText_GetUnicode(tp, i))  # whole code points
-            else:
-                text = chr(code)
-            x0 = ax * rect.left + bx * rect.bottom + cx
-            x1 = ax * rect.right + bx * rect.top + cx
-            top = ay * rect.left + by * rect.top + cy
-            bottom = ay * rect.right + by * rect.bottom + cy
-            if x0 > x1:
-                x0, x1 = x1, x0
-            if top > bottom:
-                top, bottom = bottom, top
-            angle = angle_of(tp, i)
-            turn = ((math.degrees(angle) if angle >= 0 else 0.0) + turns) % 180
+            x0, top, x1, bottom = box
             out.append(
                 {
-                    "text": text,
+                    "text": self._char_text(tp, i, text[i]),
                     "x0": x0,
                     "x1": x1,
                     "top": top,
                     "bottom": bottom,
                     "doctop": top,
-                    "upright": turn < 2 or turn > 178,
+                    "upright": self._upright(tp, i),
                 }
             )
+        return out
+
+    def _read_chars(self, tp: Any) -> list[dict[str, Any]]:
+        """The page's characters, each with its font box and direction."""
+        text = self._page_text(tp)
+        return self._chars_of(tp, text, 0, len(text))
+
+    def _read_words(self, tp: Any) -> list[PdfWord]:
+        """The page's words: a few calls per word instead of per character.
+
+        A word that a vertical ruling line crosses (two cells' text run together without
+        a space), or that goes on to the next line, is cut there, from its characters'
+        own boxes."""
+        text = self._page_text(tp)
+        rect = pdfium_c.FS_RECTF()
+        walls = sorted(
+            (e["x0"], e["top"], e["bottom"]) for e in self.edges if e["orientation"] == "v"
+        )
+        wall_xs = [w[0] for w in walls]
+        out: list[PdfWord] = []
+        for m in _WORD.finditer(text):
+            start, end = m.span()
+            first, last = self._box(tp, start, rect), self._box(tp, end - 1, rect)
+            upright = self._upright(tp, start)
+            if first is None or last is None or not upright:
+                out.extend(_words_of(self._chars_of(tp, text, start, end)))
+                continue
+            x0, top = min(first[0], last[0]), min(first[1], last[1])
+            x1, bottom = max(first[2], last[2]), max(first[3], last[3])
+            one_line = last[1] < first[3] and last[0] >= first[0] - 1.0
+            if not one_line or _crossed(walls, wall_xs, x0, x1, (top + bottom) / 2):
+                out.extend(_words_of(self._chars_of(tp, text, start, end), walls))
+                continue
+            word = m.group()
+            if _ODD.search(word):
+                word = "".join(self._char_text(tp, start + k, ch) for k, ch in enumerate(word))
+            out.append(PdfWord(word, x0, top, x1, bottom))
         return out
 
     def _read_objects(self, count: int, get: Any, outer: Matrix, depth: int) -> None:
@@ -243,6 +329,60 @@ class PdfiumPage:
                 "page_number": self.page_number,
             }
         )
+
+
+_WORD = re.compile(r"\S+")
+_ODD = re.compile("[\x00-\x1f\ud800-\udfff\ue000-\uf8ff\ufffe\uffff]")
+
+
+def _crossed(
+    walls: list[tuple[float, float, float]], xs: list[float], x0: float, x1: float, v: float
+) -> bool:
+    """Does a vertical ruling line pass through ``x0``..``x1`` at height ``v``?"""
+    lo, hi = bisect.bisect_right(xs, x0 + 1.0), bisect.bisect_left(xs, x1 - 1.0)
+    return any(walls[k][1] <= v <= walls[k][2] for k in range(lo, hi))
+
+
+def _words_of(
+    chars: list[dict[str, Any]],
+    walls: list[tuple[float, float, float]] = (),  # type: ignore[assignment]
+) -> list[PdfWord]:
+    """Characters of one run as words: one word unless a ruling line cuts it or it goes
+    on to the next line (pdfium runs "каких-" at a line end into "либо"); text that is
+    not upright stays one word with its characters."""
+    if not chars:
+        return []
+    if not all(c["upright"] for c in chars):
+        return [
+            PdfWord(
+                "".join(c["text"] for c in chars),
+                min(c["x0"] for c in chars),
+                min(c["top"] for c in chars),
+                max(c["x1"] for c in chars),
+                max(c["bottom"] for c in chars),
+                upright=False,
+                chars=tuple(chars),
+            )
+        ]
+    groups: list[list[dict[str, Any]]] = [[chars[0]]]
+    for prev, ch in itertools.pairwise(chars):
+        left, right = (prev["x0"] + prev["x1"]) / 2, (ch["x0"] + ch["x1"]) / 2
+        v = (ch["top"] + ch["bottom"]) / 2
+        new_line = not prev["top"] <= v <= prev["bottom"] or ch["x0"] < prev["x0"] - 1.0
+        if new_line or any(left < x < right and t <= v <= b for x, t, b in walls):
+            groups.append([ch])
+        else:
+            groups[-1].append(ch)
+    return [
+        PdfWord(
+            "".join(c["text"] for c in g),
+            min(c["x0"] for c in g),
+            min(c["top"] for c in g),
+            max(c["x1"] for c in g),
+            max(c["bottom"] for c in g),
+        )
+        for g in groups
+    ]
 
 
 def _odd_char(code: int, unmapped: bool) -> str:

@@ -29,6 +29,13 @@ class Cell:
     bbox: BBox | None = None
     confidence: float | None = None  # OCR mean word confidence, 0..100
 
+    def with_text(self, text: str) -> Cell:
+        """The same cell with other text (cheaper than ``dataclasses.replace``)."""
+        return Cell(
+            text, self.row, self.col, self.rowspan, self.colspan, self.page, self.bbox,
+            self.confidence,
+        )  # fmt: skip
+
 
 @dataclass(slots=True)
 class Table:

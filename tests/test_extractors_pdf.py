@@ -226,8 +226,9 @@ def test_no_text_layer_goes_to_ocr_hook(monkeypatch: pytest.MonkeyPatch) -> None
     ],
 )
 def test_text_layer_problem(texts: list[str], images: bool, problem: str | None) -> None:
-    chars = [{"text": t} for t in texts]
-    assert text_layer_problem(chars, images) == problem
+    assert text_layer_problem(texts, images) == problem
+    words = " ".join(texts).split()  # the same text as words: the same verdict
+    assert text_layer_problem(words, images) == problem
 
 
 @pytest.mark.parametrize(
@@ -267,7 +268,7 @@ def test_pdfium_pages_place_characters_where_pdfplumber_does(turn: int) -> None:
     doc[0].set_rotation(turn)  # /Rotate: the page as displayed is turned
     buf = io.BytesIO()
     doc.save(buf)
-    ours = PdfiumPage(open_document(buf.getvalue()), 0)
+    ours = PdfiumPage(open_document(buf.getvalue()), 0, chars=True)
     with pdfplumber.open(io.BytesIO(buf.getvalue())) as pdf:
         theirs = pdf.pages[0]
         assert (ours.width, ours.height) == pytest.approx((theirs.width, theirs.height))
@@ -278,3 +279,59 @@ def test_pdfium_pages_place_characters_where_pdfplumber_does(turn: int) -> None:
         assert (a["x0"] + a["x1"]) / 2 == pytest.approx((b["x0"] + b["x1"]) / 2, abs=2)
         assert (a["top"] + a["bottom"]) / 2 == pytest.approx((b["top"] + b["bottom"]) / 2, abs=3)
         assert a["upright"] == b["upright"]
+
+
+def _canvas_pdf(draw: Any) -> bytes:
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    from tests.conftest_extractors import cyrillic_font
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(400, 300))
+    c.setFont(cyrillic_font(), 10)
+    draw(c)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _words(data: bytes) -> list[Any]:
+    from extractors.pdfium_page import PdfiumPage, open_document
+
+    return PdfiumPage(open_document(data), 0).words
+
+
+def test_a_word_crossed_by_a_ruling_line_is_cut_there() -> None:
+    def draw(c: Any) -> None:
+        c.line(150, 50, 150, 250)  # a column rule through one run of text
+        c.drawString(100, 150, "ИзбирательнаяТИК")
+
+    words = _words(_canvas_pdf(draw))
+    assert len(words) == 2, [w.text for w in words]
+    left, right = sorted(words, key=lambda w: w.x0)
+    assert left.x1 <= right.x0 + 0.5 and left.x0 < 150 < right.x1
+    assert left.text + right.text == "ИзбирательнаяТИК"
+
+
+def test_a_word_running_on_to_the_next_line_is_cut_at_the_line() -> None:
+    def draw(c: Any) -> None:
+        text = c.beginText(100, 200)
+        text.textLine("сведений о кандидатах, каких-")
+        text.textLine("либо документов")
+        c.drawText(text)
+
+    words = _words(_canvas_pdf(draw))
+    assert all(w.bottom - w.top < 15 for w in words), [(w.text, w.top, w.bottom) for w in words]
+    lines = pdf_backend._lines(words)
+    assert [t for t, _ in lines] == ["сведений о кандидатах, каких-", "либо документов"]
+
+
+def test_fake_bold_text_is_read_once() -> None:
+    def draw(c: Any) -> None:
+        for dx in (0.0, 0.3):  # the same line printed twice, shifted: "fake bold"
+            c.drawString(100 + dx, 200, "План мероприятий")
+
+    raw = extract("bold.pdf", _canvas_pdf(draw))
+    assert [p.text for p in raw.paragraphs] == ["План мероприятий"]
