@@ -209,6 +209,16 @@ def _head_lemma(s: str) -> str | None:
     return last if _is_abbr(last) else morph.lemma(last)
 
 
+@lru_cache(maxsize=8192)
+def _lemmas(word: str) -> frozenset[str]:
+    """Normal forms of ``word``; a hyphenated compound also has its head's ("пресс-секретарь",
+    "вице-губернатор" are posts as "секретарь", "губернатор" are)."""
+    out = morph.lemmas(word)
+    if "-" in word.strip("-"):
+        out = out | morph.lemmas(word.rsplit("-", 1)[1])
+    return out
+
+
 def _is_body_start(s: str, strict: bool) -> bool:
     """``s`` begins a body: a person, a legal form, a known acronym or a nominative group
     headed by a known body or post.  ``strict`` also refuses a lone noun that may be a
@@ -230,7 +240,7 @@ def _is_body_start(s: str, strict: bool) -> bool:
     head = g[-1].text
     if _is_abbr(head):
         return head in gz.abbrs and len(g) > 1
-    lem = morph.lemmas(head)
+    lem = _lemmas(head)
     if not (lem & (gz.heads | gz.roles)):
         return False
     readings = morph.readings(g)
@@ -256,7 +266,7 @@ def _surname_ok(w: str) -> bool:
     if not any(p.is_known for p in ps):
         return True
     gz = gazetteer()
-    if morph.lemmas(w) & (gz.heads | gz.roles):
+    if _lemmas(w) & (gz.heads | gz.roles):
         return False
     return not any(p.tag.POS in ("NOUN", "ADJF", "PRTF", "VERB", "PREP", "CONJ") for p in ps[:1])
 
@@ -285,16 +295,9 @@ def _starts_body(line: str, prev: str) -> bool:
         return False
     if _place_first(line) or (last and _place_first(last[-1].text) and _unknown_first(line)):
         return False  # "… по Республике" / "Марий Эл": a place name completes the line above
+    if _bare_head(segment) and _complement_first(line):
+        return False  # "Управление" / "Министерства юстиции …": a bare head and its complement
     if line[:1].islower():
-        first = _first_word(line)
-        if (
-            first is not None
-            and len(tail := list(morph.words(re.split(r"[,;]", p)[-1]))) == 1
-            and morph.lemmas(tail[0].text) & gazetteer().generic
-            and morph.can_be(first.text, "NOUN", "gent")
-            and not morph.lemmas(first.text) & gazetteer().generic
-        ):
-            return False  # "организации" / "телерадиовещания": a bare head and its complement
         if _is_body_start(line, strict=True):
             return True
         return _is_body_start(line, strict=False) and _closes_body(last)
@@ -308,12 +311,34 @@ def _starts_body(line: str, prev: str) -> bool:
     return not (first and first.start == 0 and _needs_noun(first.text))
 
 
+def _bare_head(segment: str) -> bool:
+    """The segment is one noun naming a kind of body or post ("Управление", "организации")."""
+    words = list(morph.words(segment))
+    if len(words) != 1 or words[0].start != 0 or _is_abbr(words[0].text):
+        return False
+    gz = gazetteer()
+    return bool(_lemmas(words[0].text) & (gz.heads | gz.roles | gz.generic))
+
+
+def _complement_first(line: str) -> bool:
+    """The line starts with a genitive word that may complete a bare head ("Министерства
+    юстиции", "телерадиовещания"), not with a body, a person or an acronym of its own."""
+    w = _first_word(line)
+    if w is None or w.start != 0 or _is_abbr(w.text) or _person_at_start(line):
+        return False
+    if _lemmas(w.text) & gazetteer().generic:
+        return False
+    return morph.can_be(w.text, "NOUN", "gent") or morph.can_be(w.text, "ADJF", "gent")
+
+
 def _place_first(line: str) -> bool:
     """The line starts with a place: a geographic name ("Марий Эл", "Башкортостан") or a
     territory in an oblique case ("Республики …", "области") — never the start of a body."""
     w = _first_word(line)
-    if w is None or w.start != 0 or _is_abbr(w.text):
+    if w is None or w.start != 0:
         return False
+    if _is_abbr(w.text):  # "РФ": a country written short
+        return w.text.lower() in gazetteer().places
     ps = morph.parses(w.text)
     if ps and "Geox" in ps[0].tag and w.text[:1].isupper():
         return True
@@ -326,7 +351,7 @@ _INITIALS_FIRST = re.compile(rf"^{INITIALS}(?:\s|,|;|$)")
 def _role_first(segment: str) -> bool:
     """The segment begins with a post ("Руководитель штаба …")."""
     w = _first_word(segment)
-    return w is not None and w.start == 0 and bool(morph.lemmas(w.text) & gazetteer().roles)
+    return w is not None and w.start == 0 and bool(_lemmas(w.text) & gazetteer().roles)
 
 
 def _unknown_first(line: str) -> bool:
@@ -503,10 +528,10 @@ def _posts_of_one_body(left: str, right: str) -> bool:
     toks = list(morph.words(left))
     if len(toks) != 1 or left.strip() != toks[0].text:
         return False
-    if not morph.lemmas(toks[0].text) & gz.roles:
+    if not _lemmas(toks[0].text) & gz.roles:
         return False
     first = _first_word(right)
-    if first is None or first.start != 0 or not morph.lemmas(first.text) & gz.roles:
+    if first is None or first.start != 0 or not _lemmas(first.text) & gz.roles:
         return False
     return bool(right[first.end :].strip())  # the second post names the body
 
@@ -575,7 +600,7 @@ def _role_before(prefix: str) -> bool:
     g = morph.head_group(prefix.strip())
     if not g:
         return False
-    return bool(morph.lemmas(g[-1].text) & gazetteer().roles)
+    return bool(_lemmas(g[-1].text) & gazetteer().roles)
 
 
 # ------------------------------------------------------------------ canonical names

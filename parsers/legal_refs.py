@@ -103,20 +103,23 @@ class _Chain:
     levels: dict[str, list[str]] = field(default_factory=dict)
     act: str | None = None
     act_end: int | None = None
+    plural_points: bool = False  # "пп. 31, 32" / "п.п. 1, 2": numbers after a doubled "п"
 
 
-def parse_legal_refs(text: str, glossary: Glossary) -> list[LegalRef]:
-    """All provisions cited in ``text`` (an action or deadline cell)."""
-    if not text or not (_UNIT.search(text) or _CITE.search(text)):
+def parse_legal_refs(text: str, glossary: Glossary, basis: bool = False) -> list[LegalRef]:
+    """All provisions cited in ``text`` (an action or deadline cell). A ``basis`` cell (a
+    "Правовое основание" column) cites by its nature: an act it names at the start of the
+    cell or of a ";"-separated part is a reference even without an article."""
+    if not text or not (basis or _UNIT.search(text) or _CITE.search(text)):
         return []
-    return list(_parse_cached(text, glossary))
+    return list(_parse_cached(text, glossary, basis))
 
 
-def _parse_cached(text: str, glossary: Glossary) -> tuple[LegalRef, ...]:
-    key = "legal_refs:" + text
+def _parse_cached(text: str, glossary: Glossary, basis: bool) -> tuple[LegalRef, ...]:
+    key = ("basis:" if basis else "legal_refs:") + text
     hit = glossary.memo.get(key)
     if hit is None:
-        hit = tuple(_parse(text, glossary))
+        hit = tuple(_parse(text, glossary, basis))
         glossary.memo[key] = hit
     return tuple(hit)
 
@@ -129,13 +132,27 @@ _CITE = re.compile(
 )
 
 
+_PART_START = re.compile(r"(?:^|;)\s*")
+
+
 def _bare_acts(
-    text: str, glossary: Glossary, defs: list[DefinitionSpan], taken: list[tuple[int, int]]
+    text: str,
+    glossary: Glossary,
+    defs: list[DefinitionSpan],
+    taken: list[tuple[int, int]],
+    basis: bool = False,
 ) -> list[tuple[int, LegalRef]]:
-    """Acts cited without a provision: "В соответствии с Порядком хранения …"."""
+    """Acts cited without a provision: "В соответствии с Порядком хранения …"; in a basis
+    cell also an act that starts the cell or one of its parts."""
     out: list[tuple[int, LegalRef]] = []
-    for m in _CITE.finditer(text):
-        start = m.end()
+    if basis:  # where a part of the cell starts, after a citing phrase if one opens it
+        starts = []
+        for m in _PART_START.finditer(text):
+            cite = _CITE.match(text, m.end())
+            starts.append(cite.end() if cite else m.end())
+    else:
+        starts = [m.end() for m in _CITE.finditer(text)]
+    for start in starts:
         if any(a <= start < b for a, b in taken):
             continue
         toks = _words_ahead(text, start)
@@ -153,7 +170,7 @@ def _bare_acts(
     return out
 
 
-def _parse(text: str, glossary: Glossary) -> list[LegalRef]:
+def _parse(text: str, glossary: Glossary, basis: bool = False) -> list[LegalRef]:
     defs = find_definition_spans(text) if "далее" in text.lower() else []
     chains = _chains(text)
     for ch in chains:
@@ -173,7 +190,7 @@ def _parse(text: str, glossary: Glossary) -> list[LegalRef]:
             vals = dict(zip(keys, combo, strict=True))
             out.append((ch.start, LegalRef(act=act or "", text=written, **vals)))
     taken = [(c.start, c.act_end or c.end) for c in chains]
-    out.extend(_bare_acts(text, glossary, defs, taken))
+    out.extend(_bare_acts(text, glossary, defs, taken, basis))
     out.sort(key=lambda x: x[0])
     return [r for _, r in out]
 
@@ -195,6 +212,9 @@ def _numbers(raw: str, letters: bool) -> list[str]:
     return out
 
 
+_DOUBLED_P = re.compile(r"(?:п\.\s*п\.|пп\.?)\s*", re.I)
+
+
 def _chains(text: str) -> list[_Chain]:
     chains: list[_Chain] = []
     cur: _Chain | None = None
@@ -213,6 +233,9 @@ def _chains(text: str) -> list[_Chain]:
         if level == "abzac":
             nums = [next((v for k, v in _ORDINALS.items() if n.startswith(k)), n) for n in nums]
             level, nums = "subpoint", [f"абз. {n}" for n in nums]
+        marker = m.group("subpoint") if level == "subpoint" else None
+        doubled = marker is not None and bool(_DOUBLED_P.fullmatch(marker))
+        plural = doubled and all(n[:1].isdigit() for n in nums)
         rank = _RANK[level]
         gap = text[cur.end : m.start()] if cur else ""
         joined = cur is not None and re.fullmatch(r"[\s.]*", gap) is not None
@@ -224,11 +247,13 @@ def _chains(text: str) -> list[_Chain]:
                 cur.end = m.end()
                 last_rank = rank
                 continue
-        cur = _Chain(m.start(), m.end(), {level: nums})
+        cur = _Chain(m.start(), m.end(), {level: nums}, plural_points=plural)
         chains.append(cur)
         last_rank, direction = rank, 0
     for ch in chains:
         ch.end = _trim_end(text, ch.start, ch.end)
+        if ch.plural_points and "point" not in ch.levels and len(ch.levels) > 1:
+            ch.levels["point"] = ch.levels.pop("subpoint")  # "пп. 31, 32 ст. 38": points
     return chains
 
 
@@ -289,8 +314,10 @@ def _act_at(
     if toks[0].text in ("ФЗ", "ФКЗ"):
         name = "Федеральный закон" if toks[0].text == "ФЗ" else "Федеральный конституционный закон"
         end = _act_tail(text, toks[0].end, long_name=False)
-        if end == toks[0].end:
-            full = glossary.meaning_of(name) if glossary else None
+        if end == toks[0].end:  # the document's own "ФЗ" first, then the generic reading
+            full = (
+                glossary.meaning_of(toks[0].text) or glossary.meaning_of(name) if glossary else None
+            )
             return normalise_act(full or name, glossary), end
         return normalise_act(name + text[toks[0].end : end], glossary), end
     if glossary and not named_only:

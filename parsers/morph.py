@@ -254,6 +254,20 @@ def inflect_phrase(phrase: str, case: str, number: str | None = None) -> str:
         if n2 is not None:
             s = group[-1].end + m.start(1)
             repl.append((Tok(w, s, s + len(w)), match_case(n2.word, w)))
+    # a participle clause after a comma that agrees with the head: "Порядка …, утвержденного
+    # постановлением" → "Порядок …, утвержденный постановлением"
+    m = re.search(r",\s*([А-ЯЁа-яё]+)", phrase[group[-1].end :])
+    if m:
+        w = m.group(1)
+        p3 = next((p for p in parses(w) if p.tag.POS == "PRTF" and _agree(p, noun)), None)
+        g = {case, num} | (
+            {gender} if num == "sing" and gender in ("masc", "femn", "neut") else set()
+        )
+        n3 = p3.inflect(g) if p3 is not None else None
+        if n3 is not None:
+            s = group[-1].end + m.start(1)
+            repl.append((Tok(w, s, s + len(w)), match_case(n3.word, w)))
+            repl.sort(key=lambda r: r[0].start)
     out = []
     pos = 0
     for tok, new_w in repl:

@@ -126,7 +126,8 @@ def _item(ordinal: int, row: PlanRow, anchors: Anchors, glossary: Glossary) -> d
     if row.confidence is not None and row.confidence < LOW_CONFIDENCE:
         warnings.append(f"LOW_OCR_CONFIDENCE: {row.confidence:.0f}")
     basis = normalise(fix_ocr_text(row.basis, "text") if row.confidence else row.basis)
-    refs = parse_legal_refs(" ".join(x for x in (action, deadline_text, basis) if x), glossary)
+    refs = parse_legal_refs(" ".join(x for x in (action, deadline_text) if x), glossary)
+    refs += parse_legal_refs(basis, glossary, basis=True)
     return {
         "ordinal": ordinal,
         "item_no": row.item_no,

@@ -66,6 +66,19 @@ def header_roles(row: Sequence[tuple[int, int, str]]) -> Roles | None:
     return None
 
 
+def _header_fragment(row: Sequence[tuple[int, int, str]], roles: Roles) -> bool:
+    """Every filled cell holds column-header words naming its own column ("п/п" under №,
+    "исполнители" under the executors): a header row that a page break split in two."""
+    filled = [(col, span, C.clean_line(t)) for col, span, t in row if C.clean_line(t)]
+    if not filled:
+        return False
+    for col, span, text in filled:
+        role = column_role(text) if C.is_column_header(text) else None
+        if role is None or not set(range(col, col + span)) & set(roles.get(role, [])):
+            return False
+    return True
+
+
 _NUMBER = re.compile(r"^(\d{1,3}[а-я]?(?:\.\d{1,3})*)[.)]?$")
 
 
@@ -220,8 +233,8 @@ class _Reader:
             t.isdigit() for t in flat if t
         ):
             return
-        if header_roles(row.spans) is not None:
-            return  # a repeated header row
+        if header_roles(row.spans) is not None or _header_fragment(row.spans, roles):
+            return  # a repeated header row, or the wrapped second line of one
         if row.full or (len({C.clean_line(t) for t in nonempty}) == 1 and len(nonempty) > 1):
             text = nonempty[0]
             if C.is_note(text):

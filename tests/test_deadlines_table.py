@@ -581,6 +581,67 @@ ROWS: list[tuple[str, str, date | None, date | None, dict[str, object]]] = [
     ("до 14 ч. 00 м. 08.09.2024", "by", None, v(0), {"end_time": "14:00"}),
     # --- recurring
     ("ежемесячно", "recurring", None, None, {"recurrence": "FREQ=MONTHLY"}),
+    # an ordinal weekday of the month (RFC 5545 BYDAY with an ordinal)
+    (
+        "ежемесячно, в первый вторник месяца",
+        "recurring",
+        None,
+        None,
+        {"recurrence": "FREQ=MONTHLY;BYDAY=1TU"},
+    ),
+    (
+        "в последнюю пятницу каждого месяца",
+        "recurring",
+        None,
+        None,
+        {"recurrence": "FREQ=MONTHLY;BYDAY=-1FR"},
+    ),
+    # a period whose two bounds are verbs: "начинается … и оканчивается …"
+    (
+        "в период, который начинается за 50 дней до дня голосования и оканчивается за 30 "
+        "дней до дня голосования",
+        "range",
+        v(-51),
+        v(-31),
+        {"anchor": "voting_day"},
+    ),
+    # an event's name goes on past a comma: an attribute, a relative clause, an enumeration
+    (
+        "в течение 10 дней со дня приема документов, необходимых для регистрации кандидата",
+        "range",
+        None,
+        None,
+        {"anchor": "приема документов, необходимых для регистрации кандидата"},
+    ),
+    (
+        "не позднее чем за три дня до дня заседания, на котором должен рассматриваться "
+        "вопрос о регистрации",
+        "by",
+        None,
+        None,
+        {"anchor": "заседания, на котором должен рассматриваться вопрос о регистрации"},
+    ),
+    (
+        "со дня выдвижения кандидата, списка кандидатов, но не позднее 20.07.2024",
+        "range",
+        None,
+        d("2024-07-20"),
+        {"anchor": "выдвижения кандидата, списка кандидатов"},
+    ),
+    (
+        "Не позднее дня, следующего за днем предоставления помещения",
+        "by",
+        None,
+        None,
+        {"anchor": "предоставления помещения", "offset_days": 1},
+    ),
+    (
+        "по мере поступления сообщений на «горячую линию»",
+        "on_event",
+        None,
+        None,
+        {"anchor": "поступления сообщений на «горячую линию»"},
+    ),
     ("Еженедельно", "recurring", None, None, {"recurrence": "FREQ=WEEKLY"}),
     ("ежедневно", "recurring", None, None, {"recurrence": "FREQ=DAILY"}),
     ("ежеквартально", "recurring", None, None, {"recurrence": "FREQ=MONTHLY;INTERVAL=3"}),

@@ -212,7 +212,7 @@ CASES: list[tuple[str, list[Ref]]] = [
         "15.02.2017 № 74/667-7)",
         [
             (
-                "Порядок применения технологии, утвержденного постановлением ЦИК России от "
+                "Порядок применения технологии, утвержденный постановлением ЦИК России от "
                 "15.02.2017 № 74/667-7",
                 None,
                 None,
@@ -384,3 +384,35 @@ def test_definition_in_the_same_cell_names_the_act() -> None:
 )
 def test_normalise_act(raw: str, norm: str) -> None:
     assert normalise_act(raw) == norm
+
+
+def test_a_defined_abbreviation_of_an_act_means_what_the_document_says() -> None:
+    from parsers.definitions import Definition
+
+    fz67 = "Федеральный закон от 12.06.2002 № 67-ФЗ «Об основных гарантиях избирательных прав»"
+    glossary = Glossary([Definition(term="ФЗ", meaning=fz67)])
+    refs = parse_legal_refs("п. 5 ст. 19 ФЗ", glossary)
+    assert [_key(r) for r in refs] == [(fz67, "19", None, "5", None)]
+    refs = parse_legal_refs("п. 5 ст. 19 ФЗ", EMPTY)  # no definition: the generic reading
+    assert refs[0].act == "Федеральный закон"
+
+
+def test_doubled_p_before_numbers_and_an_article_means_points() -> None:
+    refs = parse_legal_refs("пп. 31, 32 ст. 38 Федерального закона", EMPTY)
+    assert [(r.article, r.point, r.subpoint) for r in refs] == [
+        ("38", "31", None),
+        ("38", "32", None),
+    ]
+    refs = parse_legal_refs("пп. 1 п. 2 ст. 5 Федерального закона", EMPTY)
+    assert [(r.article, r.point, r.subpoint) for r in refs] == [("5", "2", "1")]
+
+
+def test_a_basis_cell_cites_acts_named_without_an_article() -> None:
+    cell = "ст. 5 Закона; постановление ЦИК России от 05.12.2012 № 152/1137-6"
+    refs = parse_legal_refs(cell, EMPTY, basis=True)
+    assert [(r.act, r.article) for r in refs] == [
+        ("Закон", "5"),
+        ("постановление ЦИК России от 05.12.2012 № 152/1137-6", None),
+    ]
+    assert parse_legal_refs("постановление ЦИК России от 05.12.2012 № 152/1137-6", EMPTY) == []
+    assert parse_legal_refs("–", EMPTY, basis=True) == []

@@ -474,3 +474,19 @@ def test_signature_row_after_the_last_item_goes_to_the_footer() -> None:
     )
     assert [r.item_no for r in layout.rows] == ["1"]
     assert layout.footer == ["Секретарь комиссии А.В. Петрова"]
+
+
+def test_a_header_split_over_two_rows_by_a_page_break_is_dropped() -> None:
+    head = ["№\nп/п", "Содержание мероприятия", "Срок исполнения", "Ответственные\nисполнители"]
+    lay = read(
+        table(
+            [
+                head,
+                ["1.", "Опубликование списка участков", "Не позднее 29.07.2019", "Глава"],
+                ["№", "Содержание мероприятия", "Срок исполнения", "Ответственные"],
+                ["п/п", "", "", "исполнители"],
+                ["2.", "Составление списка", "не позднее 27.08.2019", "ТИК"],
+            ]
+        )
+    )
+    assert [(r.item_no, r.executor) for r in lay.rows] == [("1", "Глава"), ("2", "ТИК")]

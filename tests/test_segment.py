@@ -828,3 +828,22 @@ def test_labels_inside_one_line_and_bullet_numbers() -> None:
         "не позднее 1 марта",
     )
     assert c.executor == "Глава района; командиры воинских частей"
+
+
+def test_an_adjective_sharing_a_stem_with_an_adverb_opens_no_deadline() -> None:
+    from parsers.segment import split_cells
+
+    cells = split_cells(
+        [
+            "Представление в ИКМО перечня муниципальных организаций",
+            "телерадиовещания и муниципальных периодических печатных изданий (п. 8",
+            "ст. 47 Федерального закона)",
+            "Не позднее чем на десятый день после",
+            "дня официального опубликования решения о назначении выборов",
+            "Управление Роскомнадзора по",
+            "Нижегородской области",
+        ]
+    )
+    assert cells.action.endswith("периодических печатных изданий (п. 8 ст. 47 Федерального закона)")
+    assert cells.deadline.startswith("Не позднее чем на десятый день")
+    assert cells.executor == "Управление Роскомнадзора по\nНижегородской области"

@@ -145,6 +145,7 @@ def _neighbour_day(c: Cur) -> int:
         return -1
     if c.take("следующего", "следующий"):
         c.take("за")
+        c.take("днем", "днём", "датой")  # "следующего за днем E": the event is E
         return 1
     c.i = save
     return 0
@@ -324,12 +325,19 @@ def p_recurring(c: Cur, ctx: Ctx) -> Win | None:
             c.i = i0
             return None
     else:
+        nth = _nth_weekday(c)
+        if nth is not None and c.low(-1) == "месяца":  # "в первый вторник каждого месяца"
+            return Win("recurring", "keyword", i0, c.i, recurrence=f"FREQ=MONTHLY;BYDAY={nth}")
+        c.i = i0
         dom = _day_of_month(c)
         if dom is None:
             return None
         return Win("recurring", "keyword", i0, c.i, recurrence=f"FREQ=MONTHLY;BYMONTHDAY={dom}")
     save = c.i
-    if c.take("по", "каждый", "каждую", "каждое", "в", "во") and c.low() in vocab.WEEKDAYS:
+    nth = _nth_weekday(c)
+    if nth is not None:  # "ежемесячно, в первый вторник месяца" → BYDAY=1TU
+        rrule = f"FREQ=MONTHLY;BYDAY={nth}"
+    elif c.take("по", "каждый", "каждую", "каждое", "в", "во") and c.low() in vocab.WEEKDAYS:
         days = [vocab.WEEKDAYS[c.low()]]
         c.i += 1
         while c.low() in (",", "и") and c.low(1) in vocab.WEEKDAYS:
@@ -349,6 +357,27 @@ def p_recurring(c: Cur, ctx: Ctx) -> Win | None:
     win = Win("recurring", "keyword", i0, c.i, recurrence=rrule)
     win.warnings.extend(warn)
     return win
+
+
+_NTH = {"перв": 1, "втор": 2, "трет": 3, "четверт": 4, "четвёрт": 4, "последн": -1}
+
+
+def _nth_weekday(c: Cur) -> str | None:
+    """ "[,] в первый вторник [каждого] месяца", "в последнюю пятницу месяца" → "1TU",
+    "-1FR" (RFC 5545 BYDAY with an ordinal); the cursor moves past it."""
+    save = c.i
+    c.take(",")
+    if c.take("в", "во", "каждый", "каждую", "каждое"):
+        word = c.low()
+        n = next((v for stem, v in _NTH.items() if word.startswith(stem)), None)
+        if n is not None and c.low(1) in vocab.WEEKDAYS:
+            code = vocab.WEEKDAYS[c.low(1)]
+            c.i += 2
+            c.take("каждого", "текущего")
+            c.take("месяца")
+            return f"{n}{code}"
+    c.i = save
+    return None
 
 
 def _times_per(c: Cur, warn: list[str]) -> str | None:

@@ -143,13 +143,21 @@ def event(c: Cur, ctx: Ctx) -> tuple[str | None, str | None]:
                 c.i = j + 1
                 continue
             break
+        if w == "," and words and _clause_goes_on(c):
+            words.append(w)
+            c.i += 1
+            continue
         if w in vocab.NP_STOP or w in (",", ".", ")"):
             break
         nxt = c.tok(1)
         if w in _PREP_BEFORE_VALUE and nxt is not None and nxt.kind in _VALUE_KINDS:
             break
-        if w == "и" and c.low(1) in ("не", "до", "по", "с", "со", "н/п", "н/р"):
-            break
+        if w == "и" and (
+            c.low(1) in ("не", "до", "по", "с", "со", "н/п", "н/р")
+            or c.low(1) in vocab.START_VERBS
+            or c.low(1) in vocab.END_VERBS
+        ):
+            break  # "… и оканчивается за 30 дней до …": a second bound begins
         if w == "по" and (c.low(1) in vocab.ON_EVENT_BY or c.low(2) in vocab.ON_EVENT_BY):
             break
         words.append(w)
@@ -160,8 +168,33 @@ def event(c: Cur, ctx: Ctx) -> tuple[str | None, str | None]:
     if key:
         return key, None
     last = min(c.i, i0 + _NP_MAX) - 1
-    text = ctx.text[t[i0].start : t[last].end].strip(" ,.;:—")
+    end = t[last].end
+    text = ctx.text[t[i0].start : end]
+    if text.count("«") > text.count("»"):  # a quoted name ends with its quote mark
+        close = ctx.text.find("»", end)
+        if close >= 0 and not ctx.text[end:close].strip():
+            text = ctx.text[t[i0].start : close + 1]
+    text = text.strip(" ,.;:—")
     return None, text or None
+
+
+def _clause_goes_on(c: Cur) -> bool:
+    """At a comma inside an event's name: does the name go on? Yes for a relative clause
+    ("заседания, на котором …"), an attribute that agrees with the word before ("приема
+    документов, необходимых для …") and a second noun of an enumeration ("выдвижения
+    кандидата, областного списка кандидатов"); not for anything the grammar reads itself."""
+    before, nxt = c.low(-1), c.low(1)
+    if c.kind(1) != WORD or not nxt or nxt in vocab.NP_STOP:
+        return False
+    if nxt.startswith("котор") or (c.low(2).startswith("котор") and morph.is_pos(nxt, "PREP")):
+        return True
+    if nxt.startswith(("следующ", "предшествующ")) or nxt in vocab.ON_EVENT_BY:
+        return False
+    cases = {p.tag.case for p in morph.parses(before) if p.tag.POS in ("NOUN", "ADJF", "PRTF")}
+    return any(
+        p.tag.POS in ("ADJF", "PRTF", "NOUN") and p.tag.case in cases and p.tag.case != "nomn"
+        for p in morph.parses(nxt)
+    )
 
 
 def anchor_date(key: str | None, ctx: Ctx) -> date | None:
