@@ -137,6 +137,7 @@ def _kind(line: str) -> str | None:
     return None
 
 
+_ROW_START = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*[.)]?|№.*)\s*$")
 _RECORD = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3})*)[.)]\s+(?=\S)")
 _DASHES = ("—", "–")
 MIN_DASH_RECORDS = 3
@@ -316,6 +317,18 @@ class TextBackend(Backend):
                 yield Paragraph(text=para)
             i += 1
 
+    def _row_ahead(self, lines: list[str], j: int, kind: str, within: int = 2) -> bool:
+        """A row of the run follows within ``within`` nonblank lines (a cell's last line
+        and a section heading may stand between two rows)."""
+        for _ in range(within):
+            j = self._next_nonblank(lines, j)
+            if j >= len(lines):
+                return False
+            if _row_kind(lines[j], kind):
+                return True
+            j += 1
+        return False
+
     def _next_nonblank(self, lines: list[str], j: int) -> int:
         while j < len(lines) and not lines[j].strip():
             j += 1
@@ -325,24 +338,42 @@ class TextBackend(Backend):
         """Rows of a table run from ``start``: lists of cells, or a str for a spanning row."""
         rows: list[list[str] | str] = []
         i, n = start, len(lines)
+        width = 0  # cells of the run's first row (its header)
         while i < n:
             line = lines[i]
             if not line.strip():
                 i += 1
                 continue
+            last_row = rows[-1] if rows else None
+            open_row = kind == "tab" and isinstance(last_row, list) and len(last_row) < width
             if _row_kind(line, kind):
                 if kind == "pipe" and _PIPE_SEP.match(line.strip()):
                     i += 1
                     continue
-                rows.append(_tab_cells(line) if kind == "tab" else _pipe_cells(line))
+                cells = _tab_cells(line) if kind == "tab" else _pipe_cells(line)
+                if open_row and isinstance(last_row, list) and not _ROW_START.match(cells[0]):
+                    # Word's text export ends the line at a line break inside a cell; the
+                    # row goes on: the first piece ends that cell, the rest are new cells
+                    last_row[-1] = f"{last_row[-1]}\n{cells[0]}".strip("\n")
+                    last_row.extend(cells[1:])
+                else:
+                    rows.append(cells)
+                    width = width or len(cells)
                 i += 1
                 continue
-            nxt = self._next_nonblank(lines, i + 1)
-            if not rows or nxt >= n or not _row_kind(lines[nxt], kind):
-                break
             text = normalize_line(line)
+            if open_row and isinstance(last_row, list):  # a whole line inside an open cell
+                last_row[-1] = f"{last_row[-1]}\n{text}".strip("\n")
+                i += 1
+                continue
+            if not rows or not self._row_ahead(lines, i + 1, kind):
+                break
             last = rows[-1]
-            if _CONTINUES.match(text) and isinstance(last, list) and any(c.strip() for c in last):
+            if isinstance(last, list) and (
+                last[-1].rstrip().endswith((";", ",")) or text.startswith("(")
+            ):
+                last[-1] = f"{last[-1]}\n{text}"  # the last cell goes on
+            elif _CONTINUES.match(text) and isinstance(last, list) and any(c.strip() for c in last):
                 k = max(j for j, c in enumerate(last) if c.strip())
                 last[k] = f"{last[k]}\n{text}"
             else:

@@ -543,12 +543,14 @@ def looks_like_name(text: str) -> bool:
 
 
 def numbered_sections(rows: list[PlanRow]) -> list[PlanRow]:
-    """A numbered row with only a heading, followed by its sub-items, is a section."""
-    out: list[PlanRow] = []
-    current: tuple[str, str] | None = None  # (number, heading)
-    for k, row in enumerate(rows):
+    """A numbered row with only a heading, followed by its sub-items, is a section — when
+    the plan is numbered that way ("1. Раздел", "1.1", "1.2", "2. Раздел", …). Among top-level
+    items that have deadlines of their own, such a row is an item that leads into its
+    sub-items ("10. Выдвижение кандидатов:", "10.1 …")."""
+
+    def heads(k: int, row: PlanRow) -> bool:
         nxt = rows[k + 1] if k + 1 < len(rows) else None
-        if (
+        return bool(
             row.item_no
             and "." not in row.item_no
             and not row.deadline
@@ -556,8 +558,14 @@ def numbered_sections(rows: list[PlanRow]) -> list[PlanRow]:
             and nxt is not None
             and nxt.item_no
             and nxt.item_no.startswith(row.item_no + ".")
-        ):
-            current = (row.item_no, row.action)
+        )
+
+    flat = sum(1 for r in rows if r.item_no and "." not in r.item_no and (r.deadline or r.executor))
+    out: list[PlanRow] = []
+    current: tuple[str, str] | None = None  # (number, heading)
+    for k, row in enumerate(rows):
+        if heads(k, row) and flat < 2:
+            current = (row.item_no or "", row.action)
             continue
         if current and row.item_no and row.item_no.startswith(current[0] + "."):
             row.section = current[1]

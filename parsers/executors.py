@@ -487,6 +487,9 @@ def _split_commas(s: str) -> list[str]:
     out: list[str] = []
     in_phrase = False
     for p in pieces:
+        if out and _post_of_person(out[-1], p):
+            out[-1] = out[-1] + ", " + p  # "Иванова А.С., секретарь ТИК": a person and her post
+            continue
         if out and (_starts_modifier(p) or (in_phrase and not _is_body_start(p, strict=False))):
             out[-1] = out[-1] + ", " + p
             in_phrase = in_phrase or _has_participle(p)
@@ -496,6 +499,15 @@ def _split_commas(s: str) -> list[str]:
     if len(out) == 2 and _shares_complement(out[0], out[1]):
         out = [out[0] + ", " + out[1]]
     return out
+
+
+def _post_of_person(before: str, after: str) -> bool:
+    """``before`` is only a person's name and ``after`` begins with a post in lower case."""
+    m = _person_at_start(before.strip())
+    if m is None or m.end() != len(before.strip()) or not after[:1].islower():
+        return False
+    w = _first_word(after)
+    return w is not None and w.start == 0 and bool(_lemmas(w.text) & gazetteer().roles)
 
 
 def _complete_body(s: str) -> bool:

@@ -7,6 +7,7 @@ same in a thread, a process or on a Dask worker. Every failure becomes a
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import traceback
 from collections.abc import Callable
@@ -65,6 +66,10 @@ def warm_up() -> None:
         parse_plan(extract("warm-up.txt", text.encode()))
     except Exception:
         return
+    # What is loaded now (dictionaries, grammars, modules) lives as long as the process:
+    # keep it out of the cyclic collector's scans (and of copy-on-write after fork).
+    gc.collect()
+    gc.freeze()
 
 
 def run_version(options: RunOptions) -> str:

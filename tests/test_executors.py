@@ -629,3 +629,20 @@ def test_canonical_without_glossary_only_inflects() -> None:
     assert canonical_executors(["избирательными объединениями"], Glossary([])) == [
         "Избирательные объединения"
     ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("Иванова А.С., секретарь ТИК", ["Иванова А.С., секретарь ТИК"]),
+        (
+            "Смирнов И.П., председатель ТИК, Кудрявцева А.С., секретарь ТИК",
+            ["Смирнов И.П., председатель ТИК", "Кудрявцева А.С., секретарь ТИК"],
+        ),
+        ("Иванова А.С., ТИК", ["Иванова А.С.", "ТИК"]),
+    ],
+)
+def test_a_person_and_her_post_after_a_comma_are_one_executor(
+    cell: str, expected: list[str]
+) -> None:
+    assert split_executors(cell) == expected

@@ -490,3 +490,30 @@ def test_a_header_split_over_two_rows_by_a_page_break_is_dropped() -> None:
         )
     )
     assert [(r.item_no, r.executor) for r in lay.rows] == [("1", "Глава"), ("2", "ТИК")]
+
+
+def test_a_numbered_lead_in_among_flat_items_stays_an_item() -> None:
+    from parsers.cells import numbered_sections
+    from parsers.row import PlanRow
+
+    def row(no: str, action: str, deadline: str = "", executor: str = "") -> PlanRow:
+        return PlanRow(no, "Выдвижение", action, deadline, executor)
+
+    flat = [
+        row("9", "Опубликование перечня", "не позднее 10.06", "ТИК"),
+        row("10", "Выдвижение кандидатов:"),
+        row("10.1", "в порядке самовыдвижения", "с 12.06 по 01.07", "Граждане"),
+        row("11", "Регистрация кандидатов", "в течение 10 дней", "ТИК"),
+    ]
+    assert [r.item_no for r in numbered_sections(flat)] == ["9", "10", "10.1", "11"]
+    outline = [
+        row("1", "Общие мероприятия"),
+        row("1.1", "Назначение выборов", "до 20.06", "Совет"),
+        row("2", "Списки избирателей"),
+        row("2.1", "Составление списков", "до 27.08", "ТИК"),
+    ]
+    got = numbered_sections(outline)
+    assert [(r.item_no, r.section) for r in got] == [
+        ("1.1", "Общие мероприятия"),
+        ("2.1", "Списки избирателей"),
+    ]

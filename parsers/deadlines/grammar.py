@@ -337,7 +337,13 @@ def p_recurring(c: Cur, ctx: Ctx) -> Win | None:
     nth = _nth_weekday(c)
     if nth is not None:  # "ежемесячно, в первый вторник месяца" → BYDAY=1TU
         rrule = f"FREQ=MONTHLY;BYDAY={nth}"
-    elif c.take("по", "каждый", "каждую", "каждое", "в", "во") and c.low() in vocab.WEEKDAYS:
+    elif (
+        (
+            c.take(",") or True  # "еженедельно, по четвергам"
+        )
+        and c.take("по", "каждый", "каждую", "каждое", "в", "во")
+        and c.low() in vocab.WEEKDAYS
+    ):
         days = [vocab.WEEKDAYS[c.low()]]
         c.i += 1
         while c.low() in (",", "и") and c.low(1) in vocab.WEEKDAYS:
@@ -416,7 +422,7 @@ def _day_of_month(c: Cur) -> int | None:
     c.take(",")
     if not qualifier(c):
         c.take("до", "к")
-    if c.kind() == NUM and c.low(1) in ("числа", "число") and 1 <= c.num() <= 31:
+    if c.kind() in (NUM, ORD) and c.low(1) in ("числа", "число") and 1 <= c.num() <= 31:
         v = c.num()
         c.i += 2
         if c.low() in ("каждого", "месяца", "текущего", "следующего"):
