@@ -581,6 +581,39 @@ ROWS: list[tuple[str, str, date | None, date | None, dict[str, object]]] = [
     ("до 14 ч. 00 м. 08.09.2024", "by", None, v(0), {"end_time": "14:00"}),
     # --- recurring
     ("ежемесячно", "recurring", None, None, {"recurrence": "FREQ=MONTHLY"}),
+    # hours before the end of voting (20:00 by default, 67-ФЗ ст. 64): on the last voting day
+    (
+        "не позднее чем за шесть часов до окончания времени голосования",
+        "by",
+        None,
+        V,
+        {"end_time": "14:00"},
+    ),
+    (
+        "в течение 10 дней до первого дня голосования, но не позднее чем за шесть часов до "
+        "окончания времени голосования",
+        "range",
+        date(2024, 8, 27),
+        V,
+        {"_a": "M", "end_time": "14:00", "anchor": "voting_day", "offset_days": -10},
+    ),
+    # a time of day on a day named by a rule
+    (
+        "до 24 часов дня, предшествующего дню голосования",
+        "by",
+        None,
+        v(-1),
+        {"end_time": "24:00", "anchor": "voting_day", "offset_days": -1},
+    ),
+    ("до 18 часов дня голосования", "by", None, V, {"end_time": "18:00"}),
+    ("еженедельно, по четвергам", "recurring", None, None, {"recurrence": "FREQ=WEEKLY;BYDAY=TH"}),
+    (
+        "не позднее 20-го числа каждого месяца",
+        "recurring",
+        None,
+        None,
+        {"recurrence": "FREQ=MONTHLY;BYMONTHDAY=20"},
+    ),
     # an ordinal weekday of the month (RFC 5545 BYDAY with an ordinal)
     (
         "ежемесячно, в первый вторник месяца",

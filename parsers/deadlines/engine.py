@@ -142,6 +142,17 @@ def _merge(a: Win, b: Win, ctx: Ctx) -> Win | None:
     if hour_waits_for_day and b.role == "stated" and b.kind == "date":  # "с D1 до 0 часов D2"
         a.kind, a.end_s = "range", b.start_s
         return a
+    if (
+        a.kind in ("range", "by")
+        and b.kind == "by"
+        and b.rule is not None
+        and b.rule.unit == "h"
+        and b.end_c is not None
+    ):  # "в течение 10 дней до дня голосования, но не позднее чем за шесть часов до
+        # окончания времени голосования": the hours rule moves the end
+        a.end_c, a.end_time = b.end_c, b.end_time
+        a.warnings += b.warnings
+        return a
     if a.kind == "from" and b.kind == "by" and a.end_c is None and a.end_s is None:
         a.kind = "range"
         a.end_c, a.end_s, a.end_time = b.end_c, b.end_s, b.end_time or a.end_time

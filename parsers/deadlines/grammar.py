@@ -532,7 +532,30 @@ def p_time(c: Cur, ctx: Ctx) -> Win | None:
             c.i = save
     else:
         win.end_time = t1
+        day = _time_of_event_day(c, ctx, i0)  # "до 24 часов дня, предшествующего дню E"
+        if day is not None:
+            day.end_time = t1
+            return day
     win.i1 = c.i
+    return win
+
+
+def _time_of_event_day(c: Cur, ctx: Ctx, i0: int) -> Win | None:
+    """After "до <time>": "дня, предшествующего дню E" / "дня E" → by that day (cursor moved
+    past), else None (cursor kept)."""
+    save = c.i
+    if not c.take(*vocab.DAY_WORDS):
+        return None
+    shift = _neighbour_day(c)
+    key, text = event(c, ctx)
+    if key is None and text is None:
+        c.i = save
+        return None
+    win = Win("by", "event", i0, c.i, anchor=anchor_name(key, text, ctx.anchors))
+    win.offset = shift or None
+    e = anchor_date(key, ctx)
+    if e is not None:
+        win.end_c = e + timedelta(days=shift)
     return win
 
 

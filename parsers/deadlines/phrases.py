@@ -3,7 +3,8 @@ and counting a relative rule from the anchors (:mod:`parsers.deadlines.counting`
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import re
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from parsers import morph
@@ -232,6 +233,24 @@ def _genitive(text: str) -> str:
 # --- counting a rule --------------------------------------------------------------------------
 
 
+VOTING_HOURS = (8, 20)  # 67-ФЗ ст. 64 п. 1: from 8 to 20 o'clock local time, by default
+_VOTING_EDGE = re.compile(r"^(?P<edge>окончани|начал)\w*\s+(?:времени\s+)?голосования", re.I)
+
+
+def _voting_moment(text: str | None, ctx: Ctx) -> datetime | None:
+    """When voting ends ("окончания времени голосования": the last voting day, 20:00) or
+    begins ("начала голосования": the first, 08:00), if the plan names its voting days."""
+    m = _VOTING_EDGE.match(text or "")
+    if m is None:
+        return None
+    a = ctx.anchors
+    ends = m["edge"].lower().startswith("оконч")
+    day = (a.voting_last_day or a.voting_day) if ends else a.voting_day
+    if day is None:
+        return None
+    return datetime.combine(day, time(VOTING_HOURS[1] if ends else VOTING_HOURS[0]))
+
+
 def count(rule: Rule, ctx: Ctx, win: Win) -> None:
     """Fill ``win`` (kind, computed dates, anchor, offset, warnings) from ``rule``."""
     n, unit = rule.n, rule.unit or "d"
@@ -256,6 +275,18 @@ def count(rule: Rule, ctx: Ctx, win: Win) -> None:
         win.kind = "from"
     else:
         win.kind = "date"
+    moment = _voting_moment(rule.text, ctx) if unit == "h" else None
+    if moment is not None:  # "за шесть часов до окончания времени голосования"
+        at = moment + sign * timedelta(hours=n)
+        win.kind = "by" if win.kind == "date" else win.kind
+        if win.kind != "from":
+            win.end_c, win.end_time = at.date(), at.strftime("%H:%M")
+        if win.kind != "by":
+            win.start_c, win.start_time = at.date(), at.strftime("%H:%M")
+        win.warnings.append(
+            f"ASSUMED_VOTING_HOURS: {VOTING_HOURS[0]:02d}:00–{VOTING_HOURS[1]:02d}:00"
+        )
+        return
     if unit == "h":
         win.warnings.append(f"HOURS_PERIOD: {n} часов")
         if n % 24 == 0:
