@@ -281,8 +281,11 @@ def _starts_body(line: str, prev: str) -> bool:
     if _INITIALS_FIRST.match(line) and re.search(rf"{SURNAME}$", p):
         return False  # "Кравец" / "Н.Ю.": initials wrapped from their surname
     segment = re.split(r"[,;]", p)[-1].strip()
-    if _person_at_start(line) and _role_first(segment) and not _persons(segment):
-        return False  # "Председатель палаты" / "Лаврентьев О.Г.": a post and its holder
+    holder = _ABBRS_FIRST.sub("", line, count=1)
+    if _person_at_start(holder) and _role_first(segment) and not _persons(segment):
+        return False  # "Председатель палаты" / "[ТИК] Лаврентьев О.Г.": a post and its holder
+    if _bare_head(segment) and _role_first(segment) and _first_abbr(line):
+        return False  # "секретарь" / "ТИК": a post and the body it belongs to
     last = list(morph.words(p))
     if last and last[-1].end == len(p) and _needs_noun(last[-1].text):
         return False  # "Общественная" / "палата края": an adjective wrapped from its noun
@@ -309,6 +312,14 @@ def _starts_body(line: str, prev: str) -> bool:
         return _group_nominative(line)
     first = _first_word(line)
     return not (first and first.start == 0 and _needs_noun(first.text))
+
+
+_ABBRS_FIRST = re.compile(r"^(?:[А-ЯЁ]{2,}\s+)+")
+
+
+def _first_abbr(line: str) -> bool:
+    w = _first_word(line)
+    return w is not None and w.start == 0 and _is_abbr(w.text) and w.text in gazetteer().abbrs
 
 
 def _bare_head(segment: str) -> bool:
@@ -349,9 +360,9 @@ _INITIALS_FIRST = re.compile(rf"^{INITIALS}(?:\s|,|;|$)")
 
 
 def _role_first(segment: str) -> bool:
-    """The segment begins with a post ("Руководитель штаба …")."""
-    w = _first_word(segment)
-    return w is not None and w.start == 0 and bool(_lemmas(w.text) & gazetteer().roles)
+    """The segment begins with a post ("Руководитель штаба …", "Системный администратор …")."""
+    group = morph.head_group(segment)
+    return bool(group) and bool(_lemmas(group[-1].text) & gazetteer().roles)
 
 
 def _unknown_first(line: str) -> bool:

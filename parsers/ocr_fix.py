@@ -93,6 +93,7 @@ def fix_ocr_text(text: str, role: str = "text") -> str:
     )
     text = _REF_CAPS.sub(lambda m: m.group(1).lower() + ".", text)
     text = _YEAR_CAP_G.sub(r"\1г", text)
+    text = _ROMAN_PERIOD.sub(_fix_roman_period, text)
     text = _fix_case_slips(text)
     text = _LOWER_WORD.sub(lambda m: _respell_in(m, text), text)
     if role in ("deadline", "action", "executor"):
@@ -101,6 +102,22 @@ def fix_ocr_text(text: str, role: str = "text") -> str:
     text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
     lines = [_SPACES.sub(" ", ln).strip() for ln in text.split("\n")]
     return "\n".join(ln for ln in lines if ln)
+
+
+# A Roman numeral before "квартал"/"полугодие" read as look-alike letters: "Г квартал",
+# "И квартал", "Ш квартал", "1V квартал".
+_ROMAN_PERIOD = re.compile(
+    r"(?<![\w.])([IІlГ1|ИПНШ]{1,3}V?|[I1lІ]V|V)(\s+)(?=(?:квартал(?:а|е|ом)?|полугоди[еяи])\b)"
+)
+_ROMAN_READINGS = {"Г": "I", "l": "I", "1": "I", "|": "I", "І": "I", "И": "II", "П": "II",
+                   "Н": "II", "Ш": "III"}  # fmt: skip
+
+
+def _fix_roman_period(m: re.Match[str]) -> str:
+    numeral = "".join(_ROMAN_READINGS.get(ch, ch) for ch in m.group(1))
+    if numeral not in ("I", "II", "III", "IV"):
+        return m.group(0)
+    return numeral + m.group(2)
 
 
 def _mostly_cyrillic(text: str) -> bool:

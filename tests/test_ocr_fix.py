@@ -69,6 +69,12 @@ CASES: list[tuple[str, str, str]] = [
     ("executor", "ТИК Грозненского района", "ТИК Грозненского района"),
     ("text", "УТВЕРЖДАЮ", "УТВЕРЖДАЮ"),
     ("text", "ПЛАН работы штаба", "ПЛАН работы штаба"),
+    # Roman numerals of quarters and half-years read as look-alike letters
+    ("deadline", "Г квартал", "I квартал"),
+    ("deadline", "И квартал", "II квартал"),
+    ("deadline", "в Ш квартале", "в III квартале"),
+    ("deadline", "1V квартал 2027 года", "IV квартал 2027 года"),
+    ("text", "И кварталы застройки", "И кварталы застройки"),
     # item numbers
     ("item_no", "1О.", "10."),
     ("item_no", "l.", "1."),
