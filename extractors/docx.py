@@ -163,6 +163,8 @@ class Numbering:
         if ppr is None:
             return None
         num_pr = ppr.find(_q("numPr"))
+        if num_pr is None and not self.style_num:
+            return None  # no list of its own and no style that numbers
         num_id: str | None = None
         ilvl = 0
         if num_pr is not None:
@@ -201,31 +203,31 @@ class Numbering:
 # --- text ---------------------------------------------------------------------------
 
 
+_T, _P, _SYM, _CHAR = _q("t"), _q("p"), _q("sym"), _q("char")
+_PLAIN = {_q("tab"): "\t", _q("ptab"): "\t", _q("br"): "\n", _q("cr"): "\n",
+          _q("noBreakHyphen"): "-", _q("softHyphen"): ""}  # fmt: skip
+_ALTERNATE, _CHOICE = f"{{{MC_NS}}}AlternateContent", f"{{{MC_NS}}}Choice"
+
+
 def _collect_text(el: Any, out: list[str]) -> None:
     for child in el.iterchildren():
         tag = child.tag
         if not isinstance(tag, str) or tag in _SKIP:
             continue
-        if tag == _q("t"):
+        if tag == _T:
             out.append(child.text or "")
-        elif tag in (_q("tab"), _q("ptab")):
-            out.append("\t")
-        elif tag in (_q("br"), _q("cr")):
-            out.append("\n")
-        elif tag == _q("noBreakHyphen"):
-            out.append("-")
-        elif tag == _q("softHyphen"):
-            continue
-        elif tag == _q("sym"):
-            code = _int_hex(child.get(_q("char")))
+        elif tag in _PLAIN:
+            out.append(_PLAIN[tag])
+        elif tag == _SYM:
+            code = _int_hex(child.get(_CHAR))
             if code and not 0xF000 <= code <= 0xF0FF:
                 out.append(chr(code))
-        elif tag == _q("p"):  # paragraphs of a text box inside this one
+        elif tag == _P:  # paragraphs of a text box inside this one
             out.append("\n")
             _collect_text(child, out)
             out.append("\n")
-        elif tag == f"{{{MC_NS}}}AlternateContent":
-            choice = child.find(f"{{{MC_NS}}}Choice")
+        elif tag == _ALTERNATE:
+            choice = child.find(_CHOICE)
             if choice is not None:
                 _collect_text(choice, out)
         else:

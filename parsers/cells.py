@@ -45,7 +45,7 @@ _TAG = re.compile(
     r"\b[^<>]*/?>",
     re.I,
 )
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
@@ -53,7 +53,7 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 def clean_line(text: str) -> str:
     """One line: markup removed, whitespace collapsed, ends stripped (cached: table readers
     ask for the same cell many times)."""
-    text = _TAG.sub(" ", text).translate(_INVISIBLE).replace("**", "")
+    text = _INVISIBLE.sub("", _TAG.sub(" ", text)).replace("**", "")
     return _SPACES.sub(" ", text).strip()
 
 
@@ -475,12 +475,16 @@ _COLUMN_WORDS = frozenset(
 _ROLE_STEMS = ("мероприят", "содерж", "наимен", "срок", "исполнит", "ответствен", "п/п", "№")
 
 
+_COLUMN_HEADER_MAX = 120  # characters: a line of column names is short
+_HEADER_TOKEN = re.compile(r"[^\s,;()]+")
+
+
 def is_column_header(text: str) -> bool:
     """A line made only of column-header words ("№ п/п", "Срок исполнения Исполнитель")."""
     low = clean_line(text).lower()
-    if not low:
+    if not low or len(low) > _COLUMN_HEADER_MAX:
         return False
-    tokens = re.findall(r"[^\s,;()]+", low)
+    tokens = _HEADER_TOKEN.findall(low)
     return (
         bool(tokens)
         and all(t in _COLUMN_WORDS for t in tokens)
@@ -488,10 +492,16 @@ def is_column_header(text: str) -> bool:
     )
 
 
+_NUMBERS_ONLY = re.compile(r"[\d\s.|\t]+")
+_DIGITS = re.compile(r"\d+")
+
+
 def is_column_numbers(text: str) -> bool:
     """A row of column numbers: "1 2 3 4"."""
-    nums = re.findall(r"\d+", text)
-    if not re.fullmatch(r"[\d\s.|\t]+", text.strip()) or len(nums) < 3:
+    if not _NUMBERS_ONLY.fullmatch(text.strip()):
+        return False
+    nums = _DIGITS.findall(text)
+    if len(nums) < 3:
         return False
     return [int(n) for n in nums] == list(range(int(nums[0]), int(nums[0]) + len(nums)))
 
