@@ -226,6 +226,11 @@ class HtmlBackend(Backend):
                     self._items.append(Paragraph(text=line))
 
     def _walk(self, node: Element) -> None:
+        grid = _div_grid(node)
+        if grid is not None:
+            self._flush()
+            self._items.append(_Pending(table=grid, link_ratio=_link_ratio(node)))
+            return
         if node.text and _tag(node):
             self._line.append(_WS.sub(" ", node.text))
         for child in node:
@@ -310,6 +315,35 @@ class HtmlBackend(Backend):
                 width = max(width, c)
             out.append(cells)
         return Table(rows=out, n_cols=max(width, 1))
+
+
+_GRID_ROW_TAGS = frozenset({"div", "section", "li", "article"})
+MIN_GRID_ROWS = 3
+
+
+def _div_grid(node: Element) -> Table | None:
+    """A table drawn with blocks instead of <table> (a CSS grid: "row" blocks whose child
+    blocks are the cells): most child blocks hold the same number (3 or more) of cell
+    blocks; a block with one cell is a row across the table (a section heading)."""
+    rows = [c for c in node if _tag(c) in _GRID_ROW_TAGS]
+    if len(rows) < MIN_GRID_ROWS or len(rows) < 0.8 * sum(1 for c in node if _tag(c)):
+        return None
+    cells = [[c for c in row if _tag(c) in _BLOCK] for row in rows]
+    widths = [len(cs) for cs in cells]
+    width = max(set(widths), key=widths.count)
+    if width < 3 or widths.count(width) < max(MIN_GRID_ROWS, 0.6 * len(rows)):
+        return None
+    if any(n not in (1, width) for n in widths):
+        return None
+    if any(cell.find(".//table") is not None or _div_grid(cell) for cs in cells for cell in cs):
+        return None  # a page layout holding a table, not a table itself
+    out: list[list[Cell]] = []
+    for r, cs in enumerate(cells):
+        if len(cs) == 1:
+            out.append([Cell(text=_cell_text(cs[0]), row=r, col=0, colspan=width)])
+        else:
+            out.append([Cell(text=_cell_text(cell), row=r, col=c) for c, cell in enumerate(cs)])
+    return Table(rows=out, n_cols=width)
 
 
 def _drop(el: object) -> None:

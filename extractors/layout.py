@@ -93,12 +93,17 @@ def layout_page(
     units_per_inch: float,
     page_height: float,
     to_bbox: Callable[[Box], Box],
+    block_gap: float | None = None,
 ) -> list[Block]:
     """A page's lines (top to bottom) as blocks: one table where lines are tabular, the
-    rest paragraphs."""
+    rest paragraphs. With ``block_gap`` (in line heights; for text whose blank lines are
+    exact) blank space that high parts blocks, and the table is the block with the most
+    tabular lines."""
     lines: list[list[Word]] = [sorted(ln, key=lambda w: w.left) for ln in page_lines if ln]
     gap = units_per_inch * 0.25
     tabular = [i for i, ln in enumerate(lines) if _max_gap(ln) >= gap]
+    if block_gap is not None:
+        tabular = _densest_block(tabular, lines, block_gap)
     items: list[tuple[float, Block]] = []
     first = last = -1
     if len(tabular) >= 2:
@@ -139,6 +144,23 @@ def layout_page(
         )
     items.sort(key=lambda it: it[0])
     return [b for _, b in items]
+
+
+def _densest_block(tabular: list[int], lines: list[list[Word]], block_gap: float) -> list[int]:
+    """The tabular lines of the block that has most of them: blocks are parted by blank
+    space ``block_gap`` line heights high (signatures below a table are not part of it)."""
+    if len(tabular) < 2:
+        return tabular
+    height = statistics.median(w.height for ln in lines for w in ln)
+    block_of, block = [], 0
+    for i, ln in enumerate(lines):
+        if i and min(w.top for w in ln) - max(w.bottom for w in lines[i - 1]) > block_gap * height:
+            block += 1
+        block_of.append(block)
+    runs: dict[int, list[int]] = {}
+    for i in tabular:
+        runs.setdefault(block_of[i], []).append(i)
+    return max(runs.values(), key=len)
 
 
 def _max_gap(line: list[Word]) -> float:
@@ -193,16 +215,23 @@ def _table_from_lines(
     rows: list[list[list[list[Word]]]] = []  # row -> col -> lines -> words
     whole: list[list[list[Word]]] = []  # row -> its lines as read
     prev_bottom: float | None = None
+    prev_heading = False
     for ln in lines:
         top = min(w.top for w in ln)
         per_col: list[list[Word]] = [[] for _ in range(n_cols)]
         for w in ln:
             per_col[_column_of(w, edges)].append(w)
+        # one run of ordinary spacing across a column edge: a heading, a row of its own
+        left, right = min(w.left for w in ln), max(w.right for w in ln)
+        heading = _max_gap(ln) < units_per_inch / 4 and any(left < e < right for e in edges[1:-1])
         new_row = (
             not rows
+            or heading
+            or prev_heading
             or (prev_bottom is not None and top - prev_bottom > 0.9 * line_h)
             or (bool(per_col[0]) and any(rows[-1][0]))
         )
+        prev_heading = heading
         if new_row:
             rows.append([[] for _ in range(n_cols)])
             whole.append([])

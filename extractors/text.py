@@ -17,6 +17,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from charset_normalizer import from_bytes
 
@@ -247,6 +248,64 @@ def _row_kind(line: str, run_kind: str) -> bool:
     return _is_pipe_row(line)
 
 
+# --- columns aligned with spaces ("pdftotext -layout", fixed-width exports) -----------------
+
+_ALIGNED_GAP = re.compile(r"\S {3,}\S")
+_CHAR_UNITS = 4  # layout units per character: the gaps of extractors.layout fit text columns
+_LINE_UNITS = 10
+_UNITS_PER_INCH = 40.0  # ~10 characters an inch, as a fixed-width rendering of a page
+
+
+def is_space_aligned(lines: list[str]) -> bool:
+    """Many lines keep columns apart with runs of spaces: a page laid out in characters."""
+    filled = [ln for ln in lines if ln.strip()]
+    aligned = sum(1 for ln in filled if _ALIGNED_GAP.search(ln.strip()))
+    return aligned >= 5 and aligned >= 0.3 * len(filled)
+
+
+def _laid_out_pages(lines: list[str]) -> Iterator[Paragraph | Table]:
+    """Each page (split at form feeds) read like a page without ruling lines: words placed
+    by their character columns, then :mod:`extractors.layout` finds the table's columns
+    and rows from the gaps, as for an OCR'd page."""
+    from extractors.layout import PlacedWord, layout_page, lines_by_position
+
+    pages: list[list[str]] = [[]]
+    for line in lines:
+        *before, after = line.expandtabs(8).split("\f")
+        for part in before:
+            pages[-1].append(part)
+            pages.append([])
+        pages[-1].append(after)
+    for number, page in enumerate(pages, start=1):
+        words = [
+            PlacedWord(
+                m.group(),
+                m.start() * _CHAR_UNITS,
+                y * _LINE_UNITS,
+                m.end() * _CHAR_UNITS - 1,
+                y * _LINE_UNITS + 8,
+            )
+            for y, line in enumerate(page)
+            for m in _WORD_RUN.finditer(line)
+        ]
+        if not words:
+            continue
+        height = float(len(page) * _LINE_UNITS)
+        for block in layout_page(lines_by_position(words), number, _UNITS_PER_INCH, height,
+                                 lambda box: box, block_gap=2.5):  # fmt: skip
+            if isinstance(block, Paragraph):
+                yield Paragraph(text=block.text, page=number)
+            else:
+                yield _without_boxes(block)
+
+
+def _without_boxes(table: Table) -> Table:
+    """Character-grid boxes mean nothing to a reader: cells keep their page only."""
+    rows = [[replace(c, bbox=None) for c in row] for row in table.rows]
+    return Table(rows=rows, n_cols=table.n_cols, page=table.page)
+
+
+_WORD_RUN = re.compile(r"\S+")
 _BREAK_HYPHENS = ("-", "\u2010", "\u00ad")
 
 
@@ -296,6 +355,9 @@ class TextBackend(Backend):
         return doc
 
     def _blocks(self, lines: list[str]) -> Iterator[Paragraph | Table]:
+        if is_space_aligned(lines):
+            yield from _laid_out_pages(lines)
+            return
         i, n = 0, len(lines)
         dashes = sum(1 for line in lines if _dash_count(line)) >= MIN_DASH_RECORDS
         while i < n:

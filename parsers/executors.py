@@ -284,8 +284,9 @@ def _starts_body(line: str, prev: str) -> bool:
     holder = _ABBRS_FIRST.sub("", line, count=1)
     if _person_at_start(holder) and _role_first(segment) and not _persons(segment):
         return False  # "Председатель палаты" / "[ТИК] Лаврентьев О.Г.": a post and its holder
-    if _bare_head(segment) and _role_first(segment) and _first_abbr(line):
-        return False  # "секретарь" / "ТИК": a post and the body it belongs to
+    if _ends_with_post(segment) and _first_abbr(line):
+        return False  # "секретарь" / "ТИК", "Председатели и секретари" / "УИК": posts and
+        # the body they belong to
     last = list(morph.words(p))
     if last and last[-1].end == len(p) and _needs_noun(last[-1].text):
         return False  # "Общественная" / "палата края": an adjective wrapped from its noun
@@ -320,6 +321,14 @@ _ABBRS_FIRST = re.compile(r"^(?:[А-ЯЁ]{2,}\s+)+")
 def _first_abbr(line: str) -> bool:
     w = _first_word(line)
     return w is not None and w.start == 0 and _is_abbr(w.text) and w.text in gazetteer().abbrs
+
+
+def _ends_with_post(segment: str) -> bool:
+    """The segment's last word is a post with nothing after it ("… секретарь")."""
+    words = list(morph.words(segment))
+    if not words or words[-1].end != len(segment.rstrip()) or _is_abbr(words[-1].text):
+        return False
+    return bool(_lemmas(words[-1].text) & gazetteer().roles)
 
 
 def _bare_head(segment: str) -> bool:

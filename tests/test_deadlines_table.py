@@ -629,6 +629,13 @@ ROWS: list[tuple[str, str, date | None, date | None, dict[str, object]]] = [
         None,
         {"recurrence": "FREQ=MONTHLY;BYDAY=-1FR"},
     ),
+    (
+        "каждый второй и четвертый вторник месяца",
+        "recurring",
+        None,
+        None,
+        {"recurrence": "FREQ=MONTHLY;BYDAY=2TU,4TU"},
+    ),
     # a period whose two bounds are verbs: "начинается … и оканчивается …"
     (
         "в период, который начинается за 50 дней до дня голосования и оканчивается за 30 "

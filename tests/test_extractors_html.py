@@ -137,3 +137,32 @@ def test_numbered_lists_get_the_numbers_a_browser_shows() -> None:
     texts = [p.text for p in extract("a.html", page.encode()).paragraphs]
     assert texts == ["Раздел", "4. Опубликование", "Срок: до 1 марта", "9. Передача", "10. Прием",
                      "пункт"]  # fmt: skip
+
+
+def test_a_table_drawn_with_div_blocks_is_a_table() -> None:
+    rows = "".join(
+        f'<div class="row"><div class="col-1">{n}</div><div class="col-5">Мероприятие {n}</div>'
+        f'<div class="col-3">не позднее {n}.07.2030</div><div class="col-3">ТИК</div></div>'
+        for n in range(1, 4)
+    )
+    page = (
+        '<html><body><div class="plan"><div class="row"><div class="col-1">№ п/п</div>'
+        '<div class="col-5">Содержание мероприятия</div><div class="col-3">Срок</div>'
+        '<div class="col-3">Ответственные</div></div>'
+        '<div class="row"><div class="col-12">Раздел 1</div></div>'
+        f"{rows}</div></body></html>"
+    )
+    raw = extract("plan.html", page.encode("utf-8"))
+    assert len(raw.tables) == 1
+    table = raw.tables[0]
+    assert table.n_cols == 4
+    assert table.texts()[1] == ["Раздел 1"] and table.rows[1][0].colspan == 4
+    assert table.texts()[2] == ["1", "Мероприятие 1", "не позднее 1.07.2030", "ТИК"]
+
+
+def test_a_page_layout_of_blocks_is_not_a_table() -> None:
+    page = (
+        '<html><body><div class="row"><div class="col-8"><p>Новости</p></div>'
+        '<div class="col-4"><p>Меню</p></div></div></body></html>'
+    )
+    assert extract("page.html", page.encode("utf-8")).tables == []

@@ -299,6 +299,10 @@ def p_recurring(c: Cur, ctx: Ctx) -> Win | None:
     w, w1 = c.low(), c.low(1)
     warn: list[str] = []
     rrule: str | None
+    nth = _nth_weekday(c)
+    if nth is not None and c.low(-1) == "месяца":  # "в первый вторник каждого месяца"
+        return Win("recurring", "keyword", i0, c.i, recurrence=f"FREQ=MONTHLY;BYDAY={nth}")
+    c.i = i0
     if w in vocab.RECUR_ADVERBS:
         c.i += 1
         rrule = vocab.RECUR_ADVERBS[w]
@@ -325,10 +329,6 @@ def p_recurring(c: Cur, ctx: Ctx) -> Win | None:
             c.i = i0
             return None
     else:
-        nth = _nth_weekday(c)
-        if nth is not None and c.low(-1) == "месяца":  # "в первый вторник каждого месяца"
-            return Win("recurring", "keyword", i0, c.i, recurrence=f"FREQ=MONTHLY;BYDAY={nth}")
-        c.i = i0
         dom = _day_of_month(c)
         if dom is None:
             return None
@@ -374,16 +374,26 @@ def _nth_weekday(c: Cur) -> str | None:
     save = c.i
     c.take(",")
     if c.take("в", "во", "каждый", "каждую", "каждое"):
-        word = c.low()
-        n = next((v for stem, v in _NTH.items() if word.startswith(stem)), None)
-        if n is not None and c.low(1) in vocab.WEEKDAYS:
-            code = vocab.WEEKDAYS[c.low(1)]
-            c.i += 2
+        nths: list[int] = []
+        while (n := _nth(c.low())) is not None:  # "второй и четвертый вторник"
+            nths.append(n)
+            c.i += 1
+            if c.low() in ("и", ",") and _nth(c.low(1)) is not None:
+                c.i += 1
+        if nths and c.low() in vocab.WEEKDAYS:
+            code = vocab.WEEKDAYS[c.low()]
+            c.i += 1
             c.take("каждого", "текущего")
             c.take("месяца")
-            return f"{n}{code}"
+            return ",".join(f"{n}{code}" for n in nths)
     c.i = save
     return None
+
+
+def _nth(word: str) -> int | None:
+    if word in vocab.WEEKDAYS:  # "вторник" is not "второй"
+        return None
+    return next((v for stem, v in _NTH.items() if word.startswith(stem)), None)
 
 
 def _times_per(c: Cur, warn: list[str]) -> str | None:
