@@ -802,6 +802,14 @@ ROWS: list[tuple[str, str, date | None, date | None, dict[str, object]]] = [
         {"start_time": "10:00", "end_time": "20:00"},
     ),
     ("1 июля, 3 июля", "date", d("2024-07-01"), d("2024-07-01"), {}),  # not consecutive
+    # a window's start and end side by side ("начало" / "окончание" columns)
+    (
+        "за 10 дней до дня голосования (28.08.2024) 08.09.2024 (до 20.00)",
+        "range",
+        v(-11),
+        V,
+        {"end_time": "20:00", "anchor": "voting_day", "offset_days": -10},
+    ),
     (
         "6, 7 и 8 сентября 2024 года с 8 до 20 часов",
         "range",

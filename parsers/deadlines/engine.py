@@ -80,6 +80,8 @@ def _windows(pieces: list[Win], toks: list[Tok], ctx: Ctx) -> list[Win]:
     cur = pieces[0]
     for p in pieces[1:]:
         merged = None if _separated(toks, cur.i1, p.i0) else _merge(cur, p, ctx)
+        if merged is None and _side_by_side(toks, cur.i1, p.i0) and _later_day(cur, p):
+            merged = _span(cur, p)
         if merged is None:
             out.append(cur)
             cur = p
@@ -161,6 +163,30 @@ def _merge(a: Win, b: Win, ctx: Ctx) -> Win | None:
         a.warnings += b.warnings
         return a
     return None
+
+
+def _side_by_side(toks: list[Tok], i1: int, i0: int) -> bool:
+    """Nothing but brackets between two pieces (no comma, no "и", no word)."""
+    return all(t.low in ("(", ")") for t in toks[i1:i0])
+
+
+def _span(a: Win, b: Win) -> Win:
+    """Two days side by side as one window's start and end, as a plan with "начало" /
+    "окончание" columns gives them ("за 10 дней до дня голосования (30.08) 10.09")."""
+    a.kind = "range"
+    a.end_c, a.end_s = b.end_c or b.start_c, b.end_s or b.start_s
+    a.end_time = b.end_time or b.start_time
+    a.warnings += b.warnings
+    return a
+
+
+def _later_day(a: Win, b: Win) -> bool:
+    """Both pieces are one day each and ``b``'s comes later."""
+    if a.kind != "date" or b.kind != "date" or b.role not in _DATED:
+        return False
+    first = a.end_s or a.end_c or a.start_s or a.start_c
+    second = b.start_s or b.start_c or b.end_s or b.end_c
+    return first is not None and second is not None and second > first
 
 
 def _confirm(a: Win, b: Win) -> bool:
