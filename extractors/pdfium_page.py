@@ -353,17 +353,7 @@ def _words_of(
     if not chars:
         return []
     if not all(c["upright"] for c in chars):
-        return [
-            PdfWord(
-                "".join(c["text"] for c in chars),
-                min(c["x0"] for c in chars),
-                min(c["top"] for c in chars),
-                max(c["x1"] for c in chars),
-                max(c["bottom"] for c in chars),
-                upright=False,
-                chars=tuple(chars),
-            )
-        ]
+        return [_word(chars, upright=False)]
     groups: list[list[dict[str, Any]]] = [[chars[0]]]
     for prev, ch in itertools.pairwise(chars):
         left, right = (prev["x0"] + prev["x1"]) / 2, (ch["x0"] + ch["x1"]) / 2
@@ -373,16 +363,20 @@ def _words_of(
             groups.append([ch])
         else:
             groups[-1].append(ch)
-    return [
-        PdfWord(
-            "".join(c["text"] for c in g),
-            min(c["x0"] for c in g),
-            min(c["top"] for c in g),
-            max(c["x1"] for c in g),
-            max(c["bottom"] for c in g),
-        )
-        for g in groups
-    ]
+    return [_word(g) for g in groups]
+
+
+def _word(chars: list[dict[str, Any]], upright: bool = True) -> PdfWord:
+    """One word boxed around its characters (which it keeps when not upright)."""
+    return PdfWord(
+        "".join(c["text"] for c in chars),
+        min(c["x0"] for c in chars),
+        min(c["top"] for c in chars),
+        max(c["x1"] for c in chars),
+        max(c["bottom"] for c in chars),
+        upright=upright,
+        chars=() if upright else tuple(chars),
+    )
 
 
 def _odd_char(code: int, unmapped: bool) -> str:
