@@ -527,7 +527,15 @@ def _post_of_person(before: str, after: str) -> bool:
     if m is None or m.end() != len(before.strip()) or not after[:1].islower():
         return False
     w = _first_word(after)
-    return w is not None and w.start == 0 and bool(_lemmas(w.text) & gazetteer().roles)
+    if w is None or w.start != 0 or not _lemmas(w.text) & gazetteer().roles:
+        return False
+    return morph.can_be(w.text, "NOUN", "nomn") and not _plural_only(w.text)
+
+
+def _plural_only(word: str) -> bool:
+    """Every nominative reading is plural ("члены"): a group, not one person's post."""
+    nomn = [p for p in morph.parses(word) if p.tag.POS == "NOUN" and p.tag.case == "nomn"]
+    return bool(nomn) and all(p.tag.number == "plur" for p in nomn)
 
 
 def _complete_body(s: str) -> bool:

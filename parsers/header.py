@@ -51,7 +51,8 @@ _TEXT_DATE_NOYEAR = re.compile(rf"{_DAY_LIST}\s+{_MONTH}(?!\s+\d{{4}})", re.IGNO
 _NUM_DATE = re.compile(
     r"(?<![\d.])(?P<d>\d{1,2})\s*\.\s*(?P<m>\d{1,2})\s*\.\s*(?P<y>\d{4}|\d{2})(?![\d])"
 )
-_ACT_NO = re.compile(r"(?:за\s+)?№\s*(?P<no>[0-9А-Яа-яЁё][\w/.\-]*\w|\d)")
+_NUMBER_SIGN = r"(?:№|\bN(?=\s*\d))"  # "№ 14/73", or "N 14/73" where № cannot be typed
+_ACT_NO = re.compile(rf"(?:за\s+)?{_NUMBER_SIGN}\s*(?P<no>[0-9А-Яа-яЁё][\w/.\-]*\w|\d)")
 _TITLE_START = re.compile(
     r"^\s*(?:\*\*)?\s*(?:КАЛЕНДАРНЫЙ\s+ПЛАН|Календарный\s+план|ПЛАН|План|КАЛЕНДАРЬ|Календарь"
     r"|ПЕРЕЧЕНЬ|Перечень|ГРАФИК|График)(?![а-яёА-ЯЁ])"
@@ -63,7 +64,8 @@ _LABEL = re.compile(
 )
 _ACT_WORD = r"(?:постановлени[юяе]м?|решени[юяе]м?|распоряжени[юяе]м?|приказ(?:ом|у)?)"
 _BODY_AFTER_ACT = re.compile(
-    rf"{_ACT_WORD}\s+(?P<body>.+?)(?=\s+от\s+[«\"“]?\d|\s*(?:за\s+)?№|\s*$)", re.IGNORECASE
+    rf"{_ACT_WORD}\s+(?P<body>.+?)(?=\s+от\s+[«\"“]?\d|\s*(?:за\s+)?{_NUMBER_SIGN}|\s*$)",
+    re.IGNORECASE,
 )
 
 
@@ -165,13 +167,23 @@ def _date_end(text: str, start: int) -> int:
     return m.end() if m else start
 
 
+_BACK_REFERENCE = re.compile(
+    r"\s*(?:указанное\s+|данное\s+|это\s+|названное\s+)?(?:решение|постановление|оно)\b", re.I
+)
+
+
 def _stated_publication(text: str) -> date | None:
     """The publication date in a run-in sentence: "Решение о назначении выборов официально
     опубликовано 10 июня 2025 года", "Выборы назначены постановлением … от 16 июня,
     официально опубликованным в газете «…» 18 июня 2026 г." — the first date after the verb."""
+    calling_before = False
     for sentence in _SENTENCE_END.split(" ".join(text.split("\n"))):
         m = _PUBLISHED.search(sentence)
-        if m and _CALLING.search(sentence):
+        # the calling decision named here, or in the sentence before ("Выборы назначены
+        # решением … Решение официально опубликовано в газете «…» 15 июня 2034 года.")
+        about_it = _CALLING.search(sentence) or (calling_before and _BACK_REFERENCE.match(sentence))
+        calling_before = bool(_CALLING.search(sentence))
+        if m and about_it:
             rest = sentence[m.end() :]
             ds = find_dates(rest)
             if ds and not _TIME_AFTER.match(rest, _date_end(rest, ds[0][0])):

@@ -94,6 +94,7 @@ def fix_ocr_text(text: str, role: str = "text") -> str:
     text = _REF_CAPS.sub(lambda m: m.group(1).lower() + ".", text)
     text = _YEAR_CAP_G.sub(r"\1г", text)
     text = _ROMAN_PERIOD.sub(_fix_roman_period, text)
+    text = _DAY_BEFORE_MONTH.sub("1", text)
     text = _fix_case_slips(text)
     text = _LOWER_WORD.sub(lambda m: _respell_in(m, text), text)
     if role in ("deadline", "action", "executor"):
@@ -107,10 +108,16 @@ def fix_ocr_text(text: str, role: str = "text") -> str:
 # A Roman numeral before "квартал"/"полугодие" read as look-alike letters: "Г квартал",
 # "И квартал", "Ш квартал", "1V квартал".
 _ROMAN_PERIOD = re.compile(
-    r"(?<![\w.])([IІlГ1|ИПНШ]{1,3}V?|[I1lІ]V|V)(\s+)(?=(?:квартал(?:а|е|ом)?|полугоди[еяи])\b)"
+    r"(?<![\w.])([IІlГ1|ИПНШ]{1,3}[VУ]?|[I1lІГ][VУ]|[VУ])(\s+)"
+    r"(?=(?:квартал(?:а|е|ом)?|полугоди[еяи])\b)"
 )
 _ROMAN_READINGS = {"Г": "I", "l": "I", "1": "I", "|": "I", "І": "I", "И": "II", "П": "II",
-                   "Н": "II", "Ш": "III"}  # fmt: skip
+                   "Н": "II", "Ш": "III", "У": "V"}  # fmt: skip
+# A day number read as a letter before a month: "с Г апреля" → "с 1 апреля".
+_DAY_BEFORE_MONTH = re.compile(
+    r"(?<![\w.])[Гl|](?=\s+(?:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|"
+    r"октября|ноября|декабря)\b)"
+)
 
 
 def _fix_roman_period(m: re.Match[str]) -> str:

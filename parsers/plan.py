@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from parsers import morph
 from parsers.deadlines import parse_deadline
 from parsers.definitions import Glossary, find_definitions, list_definitions
 from parsers.executors import canonical_executors, split_executors
@@ -64,6 +65,7 @@ def parse_plan(raw: RawDocument, overrides: Anchors | None = None) -> ParsedPlan
         anchors = reanchor(anchors, overrides)
     definitions = _definitions(layout.header, layout.rows, layout.footer)
     glossary = Glossary(definitions)
+    header.issuer = _spelled_out(header.issuer, glossary)
     items = [_item(i, row, anchors, glossary) for i, row in enumerate(layout.rows, start=1)]
     warnings = list(raw.warnings)
     if (
@@ -78,6 +80,15 @@ def parse_plan(raw: RawDocument, overrides: Anchors | None = None) -> ParsedPlan
     if header.kind == "election_calendar" and anchors.voting_day is None:
         warnings.append("NO_VOTING_DAY: the plan states no voting day; relative dates stay open")
     return ParsedPlan(header, anchors, definitions, items, warnings)
+
+
+def _spelled_out(name: str | None, glossary: Glossary) -> str | None:
+    """A short name the document defines ("ТИК") as its meaning, capitalised as a name."""
+    meaning = glossary.meaning_of(name) if name else None
+    if not meaning:
+        return name
+    meaning = morph.to_nominative(meaning, "sing")
+    return meaning[:1].upper() + meaning[1:]
 
 
 def reanchor(found: Anchors, overrides: Anchors) -> Anchors:

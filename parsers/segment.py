@@ -59,7 +59,8 @@ def item_number(text: str) -> tuple[Number, str] | None:
     if not m or re.match(r"0\d", m.group(1)):
         return None
     rest = m.group(2)
-    if rest and not re.match(r"[«\"'(А-ЯЁA-Z]", rest):
+    sub_item = "." in m.group(1) and text[m.end(1) : m.end(1) + 1] == "."  # "8.1. в порядке…"
+    if rest and not re.match(r"[«\"'(А-ЯЁA-Z]", rest) and not sub_item:
         return None
     return tuple(int(x) for x in m.group(1).split(".")), rest
 
@@ -202,7 +203,9 @@ def _labelled(lines: Sequence[str]) -> Cells | None:
     )
 
 
-_INLINE_LABEL = re.compile(r";\s*(?P<label>[А-ЯЁа-яё][А-ЯЁа-яё() ]{2,40}?)\s*:")
+_INLINE_LABEL = re.compile(
+    r"(?:;|\s[-–—])\s*(?P<label>[А-ЯЁа-яё][А-ЯЁа-яё() ]{2,40}?)\s*:"
+)  # "…; срок: …" and "… – срок: …"
 
 
 def _split_labels(line: str) -> list[str]:
@@ -215,7 +218,8 @@ def _split_labels(line: str) -> list[str]:
     if not cuts:
         return [line]
     bounds = [0, *cuts, len(line)]
-    return [line[a:b].lstrip("; ").strip() for a, b in pairwise(bounds) if line[a:b].strip("; ")]
+    pieces = (line[a:b].strip().lstrip(";-–—").strip() for a, b in pairwise(bounds))
+    return [piece for piece in pieces if piece]
 
 
 def split_cells(lines: Sequence[str]) -> Cells:
@@ -327,6 +331,9 @@ def _find_items(lines: Sequence[str]) -> list[tuple[int, Number, str]]:
     return []
 
 
+_PLAN_TITLE = re.compile(r"^\s*(?:календарный\s+план|приложение(?:\s+№?\s*\d+)?)\b", re.I)
+
+
 def _scan_items(
     lines: Sequence[str], last: Number | None, first: int = 0
 ) -> list[tuple[int, Number, str]]:
@@ -341,8 +348,8 @@ def _scan_items(
     for i, text in enumerate(lines):
         if not text or i < first:
             continue
-        if C.is_column_numbers(text) or C.is_column_header(text):
-            prev_text, table_head = text, True
+        if C.is_column_numbers(text) or C.is_column_header(text) or _PLAN_TITLE.match(text):
+            prev_text, table_head = text, True  # the plan itself begins below
             continue
         got = item_number(text)
         if got:

@@ -647,6 +647,7 @@ def test_canonical_without_glossary_only_inflects() -> None:
             ["Смирнов И.П., председатель ТИК", "Кудрявцева А.С., секретарь ТИК"],
         ),
         ("Иванова А.С., ТИК", ["Иванова А.С.", "ТИК"]),
+        ("Кузьмина М.В., члены Штаба", ["Кузьмина М.В.", "члены Штаба"]),
     ],
 )
 def test_a_person_and_her_post_after_a_comma_are_one_executor(

@@ -248,6 +248,15 @@ def test_enough_invented() -> None:
             date(2023, 6, 15),
         ),
         (["Дата публикации: 11.06.2025 17:42 · Раздел: Выборы 2025"], None),  # a site's own date
+        (
+            [
+                "Решением Совета от 8 июня 2034 года № 214 выборы депутатов назначены на "
+                "10 сентября 2034 года. Решение официально опубликовано в газете «Ахтубинская "
+                "правда» 15 июня 2034 года."
+            ],
+            date(2034, 6, 15),
+        ),
+        (["Информация опубликована 15 июня 2034 года."], None),  # not the calling decision
     ],
 )
 def test_publication_in_a_run_in_sentence(lines: list[str], published: date | None) -> None:
@@ -309,3 +318,8 @@ def test_voting_days_after_the_elections_they_belong_to() -> None:
         ]
     )
     assert (listed.voting_day, listed.voting_last_day) == (date(2024, 9, 6), date(2024, 9, 8))
+
+
+def test_act_number_after_a_plain_n() -> None:
+    h = parse_header(["КАЛЕНДАРНЫЙ ПЛАН", "Приложение к решению ТИК от 18.06.2029 N 14/73"])
+    assert (h.act_date, h.act_number) == (date(2029, 6, 18), "14/73")

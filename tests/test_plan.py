@@ -52,3 +52,17 @@ def test_text_without_items_is_not_a_plan():
     raw = extract("letter.txt", "Уважаемые коллеги!\nПросим принять участие.\n".encode())
     with pytest.raises(NotAPlan):
         parse_plan(raw)
+
+
+def test_an_issuer_named_by_its_short_name_is_spelled_out() -> None:
+    text = (
+        "Территориальная избирательная комиссия города Вязьмы (далее - ТИК) РЕШИЛА:\n"
+        "Приложение к решению ТИК от 18.06.2029 N 14/73\n"
+        "КАЛЕНДАРНЫЙ ПЛАН\n"
+        "№\tМероприятие\tСрок\tИсполнитель\n"
+        "1.\tСоставление списков\tне позднее 20.08.2029\tТИК\n"
+        "2.\tГолосование\t9 сентября 2029 года\tУИК\n"
+    )
+    plan = parse_plan(extract("plan.txt", text.encode("utf-8")))
+    assert plan.header.issuer == "Территориальная избирательная комиссия города Вязьмы"
+    assert plan.header.act_number == "14/73"

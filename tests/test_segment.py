@@ -14,7 +14,7 @@ import pytest
 from parsers import cells as C
 from parsers.row import PlanRow
 from parsers.rows import read_plan_rows
-from parsers.segment import Line, Segmented, item_number, segment_lines, split_cells
+from parsers.segment import Cells, Line, Segmented, item_number, segment_lines, split_cells
 from schemas.raw import Paragraph, RawDocument
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -847,3 +847,36 @@ def test_an_adjective_sharing_a_stem_with_an_adverb_opens_no_deadline() -> None:
     assert cells.action.endswith("периодических печатных изданий (п. 8 ст. 47 Федерального закона)")
     assert cells.deadline.startswith("Не позднее чем на десятый день")
     assert cells.executor == "Управление Роскомнадзора по\nНижегородской области"
+
+
+def test_dash_separated_labels_in_one_line() -> None:
+    cells = split_cells(
+        [
+            "Составление списков избирателей - срок: не позднее чем за 11 дней до дня "
+            "голосования - исполнитель: ТИК - основание: ч. 6 ст. 9 Закона"
+        ]
+    )
+    assert cells == Cells(
+        "Составление списков избирателей",
+        "не позднее чем за 11 дней до дня голосования",
+        "ТИК",
+        "ч. 6 ст. 9 Закона",
+    )
+
+
+def test_a_sub_item_in_lower_case_and_points_of_the_decision_before_the_plan() -> None:
+    assert item_number("8.1. в порядке самовыдвижения") == ((8, 1), "в порядке самовыдвижения")
+    assert item_number("8.1 в порядке") is None
+    text = [
+        "РЕШЕНИЕ",
+        "1. Утвердить Календарный план (прилагается).",
+        "2. Разместить настоящее решение на сайте.",
+        "КАЛЕНДАРНЫЙ ПЛАН",
+        "1. Составление списков избирателей - срок: не позднее 20.08.2029 - исполнитель: ТИК",
+        "2. Выдвижение кандидатов:",
+        "2.1. в порядке самовыдвижения - срок: с 14.06.2029 - исполнитель: граждане",
+        "3. Голосование - срок: 9 сентября 2029 года - исполнитель: УИК",
+    ]
+    seg = segment_lines([Line(t) for t in text])
+    assert [r.item_no for r in seg.rows] == ["1", "2", "2.1", "3"]
+    assert seg.rows[0].action == "Составление списков избирателей"
