@@ -48,8 +48,15 @@ _SKIP = {
 }
 
 
-def _q(tag: str) -> str:
-    return _W + tag
+class _QNames(dict[str, str]):
+    """WordprocessingML names qualified once: ``_q("p")`` is a dict lookup."""
+
+    def __missing__(self, tag: str) -> str:
+        self[tag] = _W + tag
+        return self[tag]
+
+
+_q = _QNames().__getitem__
 
 
 def _val(el: Any, tag: str) -> str | None:

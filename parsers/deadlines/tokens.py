@@ -129,9 +129,19 @@ def tokenize(clean_text: str) -> list[Tok]:
     toks: list[Tok] = []
     for m in _TOKEN.finditer(low):
         g = m.lastgroup
-        s, e = m.start(), m.end()
+        s, e = m.span()
         txt = m.group(0)
-        if g == "date":
+        if g == "word":  # the commonest first
+            if "-" in txt:
+                toks.extend(_hyphenated(txt, s))
+            else:
+                kind, val = _classify(txt)
+                toks.append(Tok(kind, txt, s, e, val))
+        elif g == "punct":
+            toks.append(Tok(PUNCT, "—" if txt == "-" else txt, s, e))
+        elif g == "num":
+            toks.append(Tok(NUM, txt, s, e, int(txt)))
+        elif g == "date":
             v = _date_val(m["dd"], m["dmo"], m["dy"])
             toks.append(Tok(DATE, txt, s, e, v) if v else Tok(NUM, txt, s, e, 0))
         elif g == "iso":
@@ -151,17 +161,7 @@ def tokenize(clean_text: str) -> list[Tok]:
             toks.append(Tok(ORD, txt, s, e, int(m["on"])))
         elif g == "np":
             toks.append(Tok(WORD, "н/п" if txt.endswith("п") else "н/р", s, e))
-        elif g == "ref":
-            continue
-        elif g == "num":
-            toks.append(Tok(NUM, txt, s, e, int(txt)))
-        elif g == "word":
-            if "-" in txt:
-                toks.extend(_hyphenated(txt, s))
-            else:
-                toks.append(_word(txt, s, e))
-        else:
-            toks.append(Tok(PUNCT, "—" if txt == "-" else txt, s, e))
+        # g == "ref": a legal reference carries no deadline
     _merge_numbers(toks)
     _resolve_times(toks)
     return toks
