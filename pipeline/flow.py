@@ -39,7 +39,7 @@ from pipeline.version import PIPELINE_VERSION
 
 FLUSH_ENV = "KALPLAN_FLUSH_EVERY"  # documents per written part (tests make it small)
 DEFAULT_FLUSH_EVERY = 200
-MAX_DOCS_PER_TASK = 16
+MAX_DOCS_PER_TASK = 48
 TASKS_PER_WORKER = 8  # at least this many tasks per worker before tasks grow past one doc
 
 Job = tuple[InputFile, bytes | None]

@@ -96,7 +96,8 @@ def test_a_second_writer_is_refused_while_the_first_holds_the_output(corpus, tmp
 
 
 @pytest.mark.parametrize(
-    ("n", "workers", "size"), [(1, 1, 1), (10, 2, 1), (100, 1, 12), (1000, 1, 16), (1000, 2, 16)]
+    ("n", "workers", "size"),
+    [(1, 1, 1), (10, 2, 1), (100, 1, 12), (1000, 1, 48), (1000, 2, 48), (10_000, 2, 48)],
 )
 def test_tasks_hold_one_document_for_small_batches_and_more_for_large(n, workers, size):
     assert docs_per_task(n, workers) == size
