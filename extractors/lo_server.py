@@ -125,8 +125,18 @@ def main() -> int:
             _reply(ok=True)
         except Exception as exc:
             _reply(ok=False, error=f"{type(exc).__name__}: {exc}")
-    office.kill()
+    _shut_down(desktop, office)
     return 0
+
+
+def _shut_down(desktop: object, office: subprocess.Popen[bytes]) -> None:
+    """Ask LibreOffice to quit, so that it removes its pipe from /tmp; kill it if it will
+    not."""
+    try:
+        desktop.terminate()  # type: ignore[attr-defined]
+        office.wait(timeout=5)
+    except Exception:  # a dead bridge, a hung office: nothing to be polite to
+        office.kill()
 
 
 if __name__ == "__main__":

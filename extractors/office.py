@@ -270,7 +270,9 @@ class _ResidentOffice:
         if self._proc is not None:
             with contextlib.suppress(OSError):
                 if self._proc.stdin:
-                    self._proc.stdin.close()
+                    self._proc.stdin.close()  # end of requests: the server closes LibreOffice
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._proc.wait(timeout=_QUIT_WAIT)
             _kill_group(self._proc)
             if self._proc.stdout:
                 self._proc.stdout.close()
@@ -281,6 +283,7 @@ class _ResidentOffice:
 
 
 _RESIDENT_PREFIX = "kalplan-office-"
+_QUIT_WAIT = 6.0  # seconds for LibreOffice to quit by itself (it then removes its /tmp pipe)
 
 
 def _remove_orphaned_profiles() -> None:
