@@ -337,13 +337,7 @@ def p_recurring(c: Cur, ctx: Ctx) -> Win | None:
     nth = _nth_weekday(c)
     if nth is not None:  # "ежемесячно, в первый вторник месяца" → BYDAY=1TU
         rrule = f"FREQ=MONTHLY;BYDAY={nth}"
-    elif (
-        (
-            c.take(",") or True  # "еженедельно, по четвергам"
-        )
-        and c.take("по", "каждый", "каждую", "каждое", "в", "во")
-        and c.low() in vocab.WEEKDAYS
-    ):
+    elif _weekday_ahead(c):  # "еженедельно, по четвергам"
         days = [vocab.WEEKDAYS[c.low()]]
         c.i += 1
         while c.low() in (",", "и") and c.low(1) in vocab.WEEKDAYS:
@@ -363,6 +357,16 @@ def p_recurring(c: Cur, ctx: Ctx) -> Win | None:
     win = Win("recurring", "keyword", i0, c.i, recurrence=rrule)
     win.warnings.extend(warn)
     return win
+
+
+def _weekday_ahead(c: Cur) -> bool:
+    """ "[,] по / каждый / в <weekday>": the cursor moves to the weekday (else stays)."""
+    save = c.i
+    c.take(",")
+    if c.take("по", "каждый", "каждую", "каждое", "в", "во") and c.low() in vocab.WEEKDAYS:
+        return True
+    c.i = save
+    return False
 
 
 _NTH = {"перв": 1, "втор": 2, "трет": 3, "четверт": 4, "четвёрт": 4, "последн": -1}
