@@ -297,7 +297,7 @@ class Glossary:
         # longest terms first so that "СПО участковой комиссии" wins over "СПО"
         self._patterns.sort(key=lambda p: -len(p[0]))
         self._cache: dict[tuple[str, bool], str] = {}
-        # per-document memo for parsers that depend on this glossary (legal references)
+        # per-document memo for parsers that depend on this glossary (references, executors)
         self.memo: dict[str, Any] = {}
 
     def __bool__(self) -> bool:

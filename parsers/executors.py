@@ -650,7 +650,10 @@ def canonical_executors(names: list[str], glossary: Glossary) -> list[str]:
     """``names`` with short names expanded and the head group in the nominative."""
     out: list[str] = []
     for name in names:
-        c = _canonical(name, glossary)
+        key = "executor:" + name  # the same bodies come back row after row
+        c = glossary.memo.get(key)
+        if c is None:
+            c = glossary.memo[key] = _canonical(name, glossary)
         if c and c not in out:
             out.append(c)
     return out
