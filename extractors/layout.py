@@ -1,5 +1,6 @@
-"""Tables without ruling lines, from positioned words: a scanned page's OCR words or a PDF
-page's text layer.
+"""Tables without ruling lines, from positioned words: a scanned page's OCR words, a PDF
+page's text layer, or a text file whose columns are aligned with spaces (words placed by
+character column and line).
 
 Lines whose words leave gaps of a quarter inch or more are tabular; the run from the first
 to the last of them is the table. Column edges are x-ranges that no word of the table covers
@@ -8,8 +9,8 @@ than a line or when the first column gets text again; a lone run of text across 
 is a section row (``colspan`` = the width). Other lines become paragraphs; running page
 numbers in the margins are dropped.
 
-Coordinates are whatever the words use (``units_per_inch``: the OCR image's dpi, or 72 for
-PDF points); ``to_bbox`` turns a box in those units into PDF points.
+Coordinates are whatever the words use (``units_per_inch``: the OCR image's dpi, 72 for PDF
+points, or a character grid's); ``to_bbox`` turns a box in those units into PDF points.
 """
 
 from __future__ import annotations

@@ -160,22 +160,10 @@ def p_eventday(c: Cur, ctx: Ctx) -> Win | None:
     last = days = False
     q = qualifier(c)
     if q is not None:
-        day = c.take(*vocab.DAY_WORDS)
-        shift = _neighbour_day(c) if day else 0  # "не позднее дня, предшествующего дню E"
-        key, text = event(c, ctx)
-        if q not in ("by", "from") or (key is None and not (day and text)):
+        bound = _event_day_bound(c, ctx, q, i0) if q in ("by", "from") else None
+        if bound is None:
             c.i = i0
-            return None
-        name = anchor_name(key, text, ctx.anchors)
-        win = Win(q, "event", i0, c.i, anchor=name, offset=shift or None)
-        e = anchor_date(key, ctx)
-        if e is not None:
-            e += timedelta(days=shift)
-            if q == "by":
-                win.end_c = e
-            else:
-                win.start_c = e
-        return win
+        return bound
     if w == "накануне":
         c.i += 1
         c.take(*vocab.DAY_WORDS)
@@ -546,7 +534,7 @@ def p_time(c: Cur, ctx: Ctx) -> Win | None:
             c.i = save
     else:
         win.end_time = t1
-        day = _time_of_event_day(c, ctx, i0)  # "до 24 часов дня, предшествующего дню E"
+        day = _event_day_bound(c, ctx, "by", i0)  # "до 24 часов дня, предшествующего дню E"
         if day is not None:
             day.end_time = t1
             return day
@@ -554,22 +542,25 @@ def p_time(c: Cur, ctx: Ctx) -> Win | None:
     return win
 
 
-def _time_of_event_day(c: Cur, ctx: Ctx, i0: int) -> Win | None:
-    """After "до <time>": "дня, предшествующего дню E" / "дня E" → by that day (cursor moved
-    past), else None (cursor kept)."""
+def _event_day_bound(c: Cur, ctx: Ctx, q: str, i0: int) -> Win | None:
+    """After a bound ("не позднее", "до 24 часов"): "[дня[, предшествующего]] E" → that day
+    as the ``q`` ("by" / "from") bound (cursor moved past), else None (cursor kept). A bare
+    event needs a known anchor; after "дня" any named event will do."""
     save = c.i
-    if not c.take(*vocab.DAY_WORDS):
-        return None
-    shift = _neighbour_day(c)
+    day = c.take(*vocab.DAY_WORDS)
+    shift = _neighbour_day(c) if day else 0  # "не позднее дня, предшествующего дню E"
     key, text = event(c, ctx)
-    if key is None and text is None:
+    if key is None and not (day and text):
         c.i = save
         return None
-    win = Win("by", "event", i0, c.i, anchor=anchor_name(key, text, ctx.anchors))
-    win.offset = shift or None
+    win = Win(q, "event", i0, c.i, anchor=anchor_name(key, text, ctx.anchors), offset=shift or None)
     e = anchor_date(key, ctx)
     if e is not None:
-        win.end_c = e + timedelta(days=shift)
+        e += timedelta(days=shift)
+        if q == "by":
+            win.end_c = e
+        else:
+            win.start_c = e
     return win
 
 
