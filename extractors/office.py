@@ -27,7 +27,7 @@ from pathlib import Path
 
 from extractors.base import Backend, ExtractionError
 from extractors.docx import DocxBackend
-from extractors.lifetime import die_with_parent
+from extractors.lifetime import die_with_parent, group_sockets, remove_sockets
 from schemas import Format, RawDocument
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -228,6 +228,8 @@ class _ResidentOffice:
             raise ExtractionError(
                 "LibreOffice could not be started", detail=str(reply.get("error"))
             )
+        pipes = group_sockets(self._proc.pid, _PIPE_PREFIXES)
+        (self._root / _PIPES_FILE).write_text("\n".join(pipes), encoding="utf-8")
 
     def _ask(self, request: dict[str, str], timeout: float) -> dict[str, object]:
         assert self._proc is not None and self._proc.stdin is not None
@@ -291,6 +293,8 @@ def _remove_orphaned_profiles() -> None:
     for path in Path(tempfile.gettempdir()).glob(f"{_RESIDENT_PREFIX}*-*"):
         pid = path.name[len(_RESIDENT_PREFIX) :].split("-", 1)[0]
         if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            with contextlib.suppress(OSError):
+                remove_sockets((path / _PIPES_FILE).read_text().split())
             shutil.rmtree(path, ignore_errors=True)
 
 
@@ -318,10 +322,17 @@ atexit.register(_OFFICE.stop)
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """Kill LibreOffice's process group, and remove the pipes it can no longer remove."""
+    pipes = group_sockets(proc.pid, _PIPE_PREFIXES)
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
     with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(timeout=5)
+    remove_sockets(pipes)
+
+
+_PIPE_PREFIXES = ("/tmp/OSL_PIPE_", "/var/tmp/OSL_PIPE_")  # LibreOffice's fixed pipe places
+_PIPES_FILE = "pipes"  # in a resident profile: its LibreOffice's pipes, for orphan clean-up
 
 
 def office_format(name: str, data: bytes) -> Format | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -105,11 +107,14 @@ def test_resident_libreoffice_is_reused_and_restarted_after_a_timeout() -> None:
     resident = _resident_or_skip()
     extract("a.rtf", RTF.encode("ascii"))
     first = resident._proc.pid
+    pipes = (resident._root / "pipes").read_text().split()
+    assert len(pipes) == 2 and all(Path(p).exists() for p in pipes)  # IPC and UNO pipes
     assert extract("b.rtf", RTF.encode("ascii")).tables[0].texts()[2][1] == "Передача"
     assert resident._proc.pid == first  # one LibreOffice for both files
     with pytest.raises(ExtractionError, match="within"):
         extract("c.rtf", RTF.encode("ascii"), ExtractOptions(timeout=0.01))
     assert resident._proc is None  # killed, profile gone
+    assert not any(Path(p).exists() for p in pipes)  # and the pipes it left in /tmp
     raw = extract("d.rtf", RTF.encode("ascii"))
     assert raw.tables[0].texts()[1][1] == "Опубликование списка"
     assert resident._proc.pid != first
@@ -160,3 +165,10 @@ def test_resident_libreoffice_dies_with_its_owner(tmp_path: Any) -> None:
     while office_processes() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert office_processes() == []
+    from extractors import office
+
+    (profile,) = Path(tempfile.gettempdir()).glob(marker + "*")
+    pipes = (profile / "pipes").read_text().split()
+    assert pipes and all(Path(p).exists() for p in pipes)  # a killed LibreOffice's pipes
+    office._remove_orphaned_profiles()  # what the next resident start does
+    assert not profile.exists() and not any(Path(p).exists() for p in pipes)
