@@ -28,14 +28,14 @@ _ROLE_HEADERS: list[tuple[Role, re.Pattern[str]]] = [
 
 
 def column_role(text: str) -> Role | None:
-    """The role a column header (or a "Срок: …" label) names, if any."""
+    """The role a column header (or a "Срок: …" label) names, if any: the role of the
+    word that comes first ("Сроки выполнения" is a deadline, "Отметка о выполнении" a
+    remark, "Ответственные за выполнение" executors)."""
     t = clean_line(text).lower()
     if not t or len(t) > 80:
         return None
-    for role, rx in _ROLE_HEADERS:
-        if rx.search(t):
-            return role
-    return None
+    found = [(m.start(), k) for k, (_, rx) in enumerate(_ROLE_HEADERS) if (m := rx.search(t))]
+    return _ROLE_HEADERS[min(found)[1]][0] if found else None
 
 
 # --- clean-up -------------------------------------------------------------------------

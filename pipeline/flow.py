@@ -41,6 +41,7 @@ FLUSH_ENV = "KALPLAN_FLUSH_EVERY"  # documents per written part (tests make it s
 DEFAULT_FLUSH_EVERY = 200
 MAX_DOCS_PER_TASK = 48
 TASKS_PER_WORKER = 8  # at least this many tasks per worker before tasks grow past one doc
+EVENTS_TIMEOUT = 10.0  # seconds to send the last events of a run to the local server
 
 Job = tuple[InputFile, bytes | None]
 
@@ -276,7 +277,8 @@ def _local_run_settings(dask_address: str | None) -> Iterator[None]:
     * No flow-run heartbeats: they let a Prefect server notice crashed runs of
       deployments; here they only cost a second at the end of every run.
 
-    With ``PREFECT_API_URL`` set by the user, nothing changes.
+    With ``PREFECT_API_URL`` set by the user, nothing changes. Either way the run's last
+    events are sent before the run returns.
     """
     from prefect.settings import (
         PREFECT_API_URL,
@@ -287,12 +289,34 @@ def _local_run_settings(dask_address: str | None) -> Iterator[None]:
     from pipeline.prefect_env import LocalServer
 
     server = LocalServer.instance
-    if PREFECT_API_URL.value() or server is None or server.url is None:
-        yield  # a user's server, or Prefect starts its own temporary one
-        return
-    updates: dict[Any, Any] = {PREFECT_API_URL: server.url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
-    with temporary_settings(updates=updates):
-        yield
+    with contextlib.ExitStack() as stack:
+        # else a user's server, or Prefect starts its own temporary one
+        if not (PREFECT_API_URL.value() or server is None or server.url is None):
+            updates: dict[Any, Any] = {
+                PREFECT_API_URL: server.url,
+                PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None,
+            }
+            stack.enter_context(temporary_settings(updates=updates))
+        try:
+            yield
+        finally:
+            _send_events()
+
+
+def _send_events() -> None:
+    """Send the run's last events to the server now, while it is up, without Prefect's
+    "Still processing items" warning (it would otherwise print at interpreter exit)."""
+    import logging
+
+    from prefect.events.worker import EventsWorker
+
+    log = logging.getLogger(EventsWorker.__name__)
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        EventsWorker.drain_all(timeout=EVENTS_TIMEOUT)
+    finally:
+        log.setLevel(level)
 
 
 @flow(name="ingest", log_prints=False, persist_result=False, validate_parameters=False)

@@ -60,6 +60,14 @@ def test_rerun_reprocesses_nothing_and_force_replaces(corpus, tmp_path):
     assert len({(i["doc_id"], i["ordinal"]) for i in items}) == len(items)
 
 
+def test_a_run_has_sent_its_events_when_it_returns(corpus, tmp_path):
+    from prefect.events.worker import EventsWorker
+
+    run_ingest([str(corpus)], str(tmp_path / "out"), force=True)
+    # nothing left for Prefect to send (and warn about, "Still processing items") at exit
+    assert not EventsWorker._instances
+
+
 def test_cli_rerun_says_everything_was_skipped(corpus, tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["ingest", str(corpus), "--out", str(out), "--quiet", "--workers", "2"]) == 0

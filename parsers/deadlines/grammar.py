@@ -503,13 +503,16 @@ def p_on_event(c: Cur, ctx: Ctx) -> Win | None:
 
 
 def p_time(c: Cur, ctx: Ctx) -> Win | None:
-    """A time of day without a date: "до 18 часов", "с 8 до 20 часов"."""
+    """A time of day without a date: "до 18 часов", "с 8 до 20 часов", "7.00 – 7.30". A
+    time that bounds nothing ("11.00", "в 10 часов", "после 20.00") is when it starts."""
     i0 = c.i
     q = qualifier(c)
     if q is None and c.take("до", "к", "по"):
         q = "by"
-    elif q is None and c.take("с", "со"):
+    elif q is None and c.take("с", "со", "после"):
         q = "from"
+    elif q is None:
+        q = "at"
     c.take("в")
     bare_hour = (  # "с 8 до 20 часов": the first hour borrows the unit of the second
         q == "from"
@@ -524,10 +527,10 @@ def p_time(c: Cur, ctx: Ctx) -> Win | None:
     t1 = f"{c.num():02d}:00" if bare_hour else c.text_val()
     c.i += 1
     win = Win("time_by" if q == "by" else "time", "time", i0, c.i)
-    if q == "from":
+    if q in ("from", "at"):
         win.start_time = t1
         save = c.i
-        if c.take("до", "—", "по") and c.kind() == TIME:
+        if c.take("до", "—", "–", "-", "по") and c.kind() == TIME:
             win.end_time = c.text_val()
             c.i += 1
         else:

@@ -195,26 +195,26 @@ def _pre_time(c: Cur) -> str | None:
 
 
 def _post_times(c: Cur) -> tuple[str | None, str | None]:
-    """Times after a date: "с 0800 до 2000 часов", "до 18 часов", "в 10:00"."""
+    """Times after a date as (start, end): "до 18 часов" ends the day; "с 0800 до 2000
+    часов", "7.00 – 7.30", "в 10:00", "после 20.00" and a bare "11.00" start (and end)."""
     save = c.i
-    if c.take("с", "со") and c.kind() == TIME:
-        t1 = c.text_val()
-        c.i += 1
-        if c.take("до", "—", "по") and c.kind() == TIME:
-            t2 = c.text_val()
-            c.i += 1
-            return t1, t2
-        return t1, None
-    c.i = save
-    if c.take("до", "в", "к") and c.kind() == TIME and c.kind(1) != DATE:
-        t = c.text_val()
-        c.i += 1
-        return (None, t) if c.t[save].low != "в" else (t, None)
-    c.i = save
-    if c.kind() == TIME and c.kind(1) != DATE:
+    if c.take("до", "к") and c.kind() == TIME and c.kind(1) != DATE:
         t = c.text_val()
         c.i += 1
         return None, t
+    c.i = save
+    opener = c.low()
+    from_ = c.take("с", "со") or not c.take("в", "после")  # "с 10.00 15 сентября" too
+    if c.kind() == TIME and ((from_ and opener in ("с", "со")) or c.kind(1) != DATE):
+        t1 = c.text_val()
+        c.i += 1
+        after = c.i
+        if c.take("до", "—", "–", "-", "по") and c.kind() == TIME:
+            t2 = c.text_val()
+            c.i += 1
+            return t1, t2
+        c.i = after
+        return t1, None
     c.i = save
     return None, None
 
