@@ -95,11 +95,13 @@ def layout_page(
     page_height: float,
     to_bbox: Callable[[Box], Box],
     block_gap: float | None = None,
+    columns: Sequence[float] | None = None,
 ) -> list[Block]:
     """A page's lines (top to bottom) as blocks: one table where lines are tabular, the
     rest paragraphs. With ``block_gap`` (in line heights; for text whose blank lines are
     exact) blank space that high parts blocks, and the table is the block with the most
-    tabular lines."""
+    tabular lines. ``columns`` are column edges known from elsewhere (rules drawn around
+    some rows), left to right, the table's right edge last."""
     lines: list[list[Word]] = [sorted(ln, key=lambda w: w.left) for ln in page_lines if ln]
     gap = units_per_inch * 0.25
     tabular = [i for i, ln in enumerate(lines) if _max_gap(ln) >= gap]
@@ -110,7 +112,7 @@ def layout_page(
     if len(tabular) >= 2:
         first, last = tabular[0], tabular[-1]
         table_lines = lines[first : last + 1]
-        edges = _columns(table_lines, units_per_inch)
+        edges = list(columns) if columns else _columns(table_lines, units_per_inch)
         # Lines right below the table that sit inside one column continue its last row.
         while last + 1 < len(lines) and len(edges) > 2:
             nxt = lines[last + 1]
@@ -124,7 +126,9 @@ def layout_page(
             last += 1
             table_lines.append(nxt)
         if len(edges) > 2:
-            table = _table_from_lines(table_lines, edges, number, units_per_inch, to_bbox)
+            table = _table_from_lines(
+                table_lines, edges, number, units_per_inch, to_bbox, ruled=bool(columns)
+            )
             items.append((float(min(w.top for w in table_lines[0])), table))
         else:
             first = last = -1
@@ -207,9 +211,12 @@ def _table_from_lines(
     number: int,
     units_per_inch: float,
     to_bbox: Callable[[Box], Box],
+    ruled: bool = False,
 ) -> Table:
     """Rows from line positions: a row starts after a taller gap or when the first column
-    gets text again; cells are the row's words per column."""
+    gets text again; cells are the row's words per column. A line that runs across a
+    column edge is a heading: spacing under a quarter inch there (edges found from gaps),
+    or a word space at a ``ruled`` edge (tables packed tighter than that)."""
     n_cols = len(edges) - 1
     heights = [w.height for ln in lines for w in ln]
     line_h = statistics.median(heights) if heights else units_per_inch * 0.15
@@ -223,8 +230,7 @@ def _table_from_lines(
         for w in ln:
             per_col[_column_of(w, edges)].append(w)
         # one run of ordinary spacing across a column edge: a heading, a row of its own
-        left, right = min(w.left for w in ln), max(w.right for w in ln)
-        heading = _max_gap(ln) < units_per_inch / 4 and any(left < e < right for e in edges[1:-1])
+        heading = _runs_across(ln, edges, units_per_inch, line_h if ruled else None)
         new_row = (
             not rows
             or heading
@@ -246,7 +252,9 @@ def _table_from_lines(
         filled = [c for c in range(n_cols) if row[c]]
         # one line of ordinary spacing across column edges ("II. ИЗБИРАТЕЛЬНЫЕ КОМИССИИ")
         heading_line = (
-            len(whole[r]) == 1 and len(filled) > 1 and _max_gap(whole[r][0]) < units_per_inch / 4
+            len(whole[r]) == 1
+            and len(filled) > 1
+            and _runs_across(whole[r][0], edges, units_per_inch, line_h if ruled else None)
         )
         if len(filled) == 1 or heading_line:
             ws = [w for ln in whole[r] for w in ln]
@@ -269,6 +277,24 @@ def _table_from_lines(
                               bbox=_words_bbox(ws, to_bbox), confidence=mean_conf(ws)))  # fmt: skip
         out_rows.append(cells)
     return Table(rows=out_rows, n_cols=n_cols, page=number)
+
+
+def _runs_across(
+    line: list[Word], edges: list[float], units_per_inch: float, ruled_line_h: float | None
+) -> bool:
+    """One run of text across an inner column edge (``line`` sorted left to right)."""
+    inner = edges[1:-1]
+    if ruled_line_h is None:
+        left, right = line[0].left, max(w.right for w in line)
+        return _max_gap(line) < units_per_inch / 4 and any(left < e < right for e in inner)
+    for e in inner:
+        if any(w.left < e < w.right for w in line):
+            return True
+        before = [w for w in line if w.right <= e]
+        after = [w for w in line if w.left >= e]
+        if before and after and after[0].left - before[-1].right < 0.4 * ruled_line_h:
+            return True
+    return False
 
 
 def _words_bbox(ws: list[Word], to_bbox: Callable[[Box], Box]) -> Box | None:

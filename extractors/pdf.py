@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import importlib
 import importlib.util
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -299,8 +300,10 @@ class PdfBackend(Backend):
             result.has_content = False
             return result
         infos, outside = self._tables(page, words, number)
-        if not infos and not _has_rules(page):  # a table aligned by position only, if any
-            laid = _laid_out(page, words, number)
+        fragments = _fragments(infos, outside)
+        if not infos or fragments:  # no (whole) ruled grid: text aligned by position?
+            columns = [*infos[0].xs, infos[0].right] if fragments else None
+            laid = _laid_out(page, words, number, columns)
             if any(isinstance(b, Table) for b in laid):
                 result.items = [(_top_of(b), _as_info(b) if isinstance(b, Table) else b)
                                 for b in laid]  # fmt: skip
@@ -360,15 +363,38 @@ class PdfBackend(Backend):
             doc.warnings.append("PAGES_OCR: " + ", ".join(map(str, wanted)))
 
 
-def _has_rules(page: Any) -> bool:
-    return any(max(e["width"], e["height"]) > 20 for e in page.edges)
+def _fragments(infos: list[_TableInfo], outside: list[PdfWord]) -> bool:
+    """The ruled tables are pieces of one table whose other rows have no rules: shaded
+    rows of a zebra-striped table, or a grid drawn around some rows only. Two or more
+    parts with the same columns, and text between them in those columns."""
+    if len(infos) < 2:
+        return False
+    first = infos[0]
+    same = all(
+        len(i.xs) == len(first.xs)
+        and all(abs(a - b) <= EDGE_TOL for a, b in zip(i.xs, first.xs, strict=True))
+        for i in infos[1:]
+    )
+    if not same:
+        return False
+    ordered = sorted(infos, key=lambda i: i.top)
+    gaps = [(a.bottom, b.top) for a, b in itertools.pairwise(ordered)]
+    between = sum(
+        1
+        for w in outside
+        if first.xs[0] <= w.x0 <= first.right and any(lo <= w.top < hi for lo, hi in gaps)
+    )
+    return between >= len(gaps)
 
 
-def _laid_out(page: PdfiumPage, words: list[PdfWord], number: int) -> list[Block]:
-    """A page without ruling lines, laid out from its words by gaps and line positions
-    (:mod:`extractors.layout`, the same reading as a scanned page without rules)."""
+def _laid_out(
+    page: PdfiumPage, words: list[PdfWord], number: int, columns: list[float] | None = None
+) -> list[Block]:
+    """A page without (whole) ruling, laid out from its words by gaps and line positions
+    (:mod:`extractors.layout`, the same reading as a scanned page without rules); the
+    column edges of rules drawn around some rows, if any, hold for all of them."""
     lines = lines_by_position(words)
-    return layout_page(lines, number, 72.0, float(page.height), lambda box: box)
+    return layout_page(lines, number, 72.0, float(page.height), lambda box: box, columns=columns)
 
 
 def _top_of(block: Block) -> float:

@@ -40,6 +40,7 @@ class Gazetteer:
     abbrs: frozenset[str]
     generic: frozenset[str]
     places: frozenset[str]
+    parts: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -268,7 +269,8 @@ def _surname_ok(w: str) -> bool:
     gz = gazetteer()
     if _lemmas(w) & (gz.heads | gz.roles):
         return False
-    return not any(p.tag.POS in ("NOUN", "ADJF", "PRTF", "VERB", "PREP", "CONJ") for p in ps[:1])
+    # beside initials an adjective is a surname too ("Луговая Е.С.", "Толстой Л.Н.")
+    return not any(p.tag.POS in ("NOUN", "PRTF", "VERB", "PREP", "CONJ") for p in ps[:1])
 
 
 def _starts_body(line: str, prev: str) -> bool:
@@ -287,9 +289,15 @@ def _starts_body(line: str, prev: str) -> bool:
     if _ends_with_post(segment) and _first_abbr(line):
         return False  # "секретарь" / "ТИК", "Председатели и секретари" / "УИК": posts and
         # the body they belong to
+    if line[:1] in _OPEN_QUOTES and not p.endswith(_CLOSE_QUOTES):
+        return False  # "редакция газеты" / "«Тобольская правда»": a name follows its head
     last = list(morph.words(p))
     if last and last[-1].end == len(p) and _needs_noun(last[-1].text):
         return False  # "Общественная" / "палата края": an adjective wrapped from its noun
+    if _ends_with_part(p):
+        return False  # "Тобольский филиал" / "ГАУ ДПО ТО …": a branch, then whose it is
+    if _first_abbr(line) and _role_first(segment) and _genitive_end(last, p):
+        return False  # "Члены рабочей группы" / "ТИК по приему …": the body of the group
     if (
         last
         and last[-1].end == len(p)
@@ -316,6 +324,27 @@ def _starts_body(line: str, prev: str) -> bool:
 
 
 _ABBRS_FIRST = re.compile(r"^(?:[А-ЯЁ]{2,}\s+)+")
+_OPEN_QUOTES = ("«", '"', "„", "“")
+_CLOSE_QUOTES = ("»", '"', "”", "“")
+
+
+_UNIT_NUMBER = re.compile(r"\s*(?:№|N)\s*\d[\d/-]*$")
+
+
+def _ends_with_part(line: str) -> bool:
+    """The line ends with a unit of a body, numbered or not ("… филиал", "отделение
+    № 8637"): its owner comes next."""
+    words = list(morph.words(_UNIT_NUMBER.sub("", line)))
+    return bool(words) and bool(_lemmas(words[-1].text) & gazetteer().parts)
+
+
+def _genitive_end(words: list[morph.Tok], line: str) -> bool:
+    """The line ends with a body in the genitive ("… рабочей группы"): its owner may
+    follow as an acronym."""
+    if not words or words[-1].end != len(line) or _is_abbr(words[-1].text):
+        return False
+    w = words[-1].text
+    return bool(_lemmas(w) & gazetteer().heads) and morph.can_be(w, "NOUN", "gent")
 
 
 def _first_abbr(line: str) -> bool:
@@ -526,10 +555,23 @@ def _post_of_person(before: str, after: str) -> bool:
     m = _person_at_start(before.strip())
     if m is None or m.end() != len(before.strip()) or not after[:1].islower():
         return False
-    w = _first_word(after)
-    if w is None or w.start != 0 or not _lemmas(w.text) & gazetteer().roles:
+    w = _post_noun(after)
+    if w is None or not _lemmas(w.text) & gazetteer().roles:
         return False
     return morph.can_be(w.text, "NOUN", "nomn") and not _plural_only(w.text)
+
+
+def _post_noun(s: str) -> morph.Tok | None:
+    """The noun of a post at the very start of ``s``, after any adjectives ("ответственный
+    секретарь", "главный специалист")."""
+    for k, w in enumerate(morph.words(s)):
+        if k == 0 and w.start != 0:
+            return None
+        if not morph.can_be(w.text, "ADJF", "nomn") or morph.can_be(w.text, "NOUN", "nomn"):
+            return w
+        if k >= 2:
+            return None
+    return None
 
 
 def _plural_only(word: str) -> bool:

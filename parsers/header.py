@@ -324,16 +324,21 @@ def _body_name(raw: str) -> str:
     return s[:1].upper() + s[1:]
 
 
+_APPROVES = re.compile(r"^\s*(?:УТВЕРЖДАЮ|Утверждаю)")
+_AGREES = re.compile(r"^\s*(?:СОГЛАСОВАНО|Согласовано)")
+
+
 def _approval(ls: list[str], h: Header) -> None:
-    for i, ln in enumerate(ls):
-        if not re.match(r"^\s*(?:УТВЕРЖДАЮ|Утверждаю|СОГЛАСОВАНО)", ln):
-            continue
+    """The "УТВЕРЖДАЮ" block (else a "СОГЛАСОВАНО" one): who approved, when, whose plan."""
+    marks = [i for i, ln in enumerate(ls) if _APPROVES.match(ln)]
+    for i in marks or [i for i, ln in enumerate(ls) if _AGREES.match(ln)]:
+        ln = ls[i]
         block: list[str] = []
         rest = ln.split(None, 1)[1] if len(ln.split(None, 1)) > 1 else ""
         if rest:
             block.append(rest)
         for nxt in ls[i + 1 : i + 14]:
-            if _TITLE_START.match(nxt):
+            if _TITLE_START.match(nxt) or _APPROVES.match(nxt) or _AGREES.match(nxt):
                 break
             if nxt:
                 block.append(nxt)

@@ -378,11 +378,18 @@ def _read_tables(blocks: Sequence[Block]) -> PlanLayout | None:
                 t
                 for t in lines
                 if not (C.is_page_furniture(t) or C.is_column_header(t) or C.is_note(t))
+                and not _repeats(t, header)  # a running header: "Приложение к решению …"
             )
     rows = reader.rows()
     while rows and rows[-1].item_no is None and C.is_signature(_row_text(rows[-1])):
         footer.insert(0, _row_text(rows.pop()))  # "Секретарь комиссии | | И.И. Иванов"
     return PlanLayout(header=header, rows=rows, footer=footer) if rows else None
+
+
+def _repeats(line: str, header: list[str]) -> bool:
+    """``line`` is a line of the text above the plan again (repeated on each page)."""
+    key = C.clean_line(line).lower()
+    return len(key) > 12 and any(C.clean_line(h).lower() == key for h in header)
 
 
 def _row_text(row: PlanRow) -> str:

@@ -6,6 +6,7 @@ Not a pytest conftest: test modules import what they need from here.
 from __future__ import annotations
 
 import io
+import itertools
 import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -61,12 +62,13 @@ def table_pdf(
     footer_numbers: bool = False,
     page_widths: dict[int, Sequence[float]] | None = None,
     page_before: dict[int, Sequence[str]] | None = None,
+    shaded: bool = False,
 ) -> bytes:
     """A PDF drawn with reportlab's canvas: one table part per page, grid lines drawn
     (``ruled``), ``before`` lines above the first part, ``after`` lines below the last.
     ``merged_rows`` are (page index, row index) pairs drawn as one cell across the table;
     ``page_widths``/``page_before`` give other column widths / lines above the table for
-    some pages."""
+    some pages. ``shaded``: every other row's cells filled grey (zebra stripes)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
@@ -92,6 +94,11 @@ def table_pdf(
             merged = (p, r) in merged_rows
             cells = [_lines(x) for x in row]
             height = max(len(x) for x in cells) * leading + 2 * pad
+            if shaded and r % 2:
+                c.setFillGray(0.85)
+                for x0, x1 in itertools.pairwise(xs):
+                    c.rect(x0, y - height, x1 - x0, height, stroke=0, fill=1)
+                c.setFillGray(0)
             if ruled:
                 c.line(xs[0], y, xs[-1], y)
             for k, lines in enumerate(cells):

@@ -299,6 +299,33 @@ ROWS: list[tuple[str, str, date | None, date | None, dict[str, object]]] = [
         v(-1),
         {"start_time": None, "end_time": "00:00"},
     ),
+    # working days: P is a Thursday; Fri 21, Mon 24, Tue 25 …
+    (
+        "не позднее чем через три рабочих дня со дня официального опубликования решения о "
+        "назначении выборов",
+        "by",
+        None,
+        p(5),
+        {"offset_days": None, "anchor": "publication"},
+    ),
+    (
+        "в течение двух рабочих дней со дня официального опубликования решения о назначении "
+        "выборов",
+        "range",
+        p(0),
+        p(1),
+        {"offset_days": None},
+    ),
+    ("не позднее чем за 5 рабочих дней до дня голосования", "by", None, v(-9), {}),
+    # a schedule or "постоянно" beside dates: the dates are the deadline
+    (
+        "6 сентября 2024 года с 10.00 до 17.00 по графику, утвержденному ТИК",
+        "date",
+        v(-2),
+        v(-2),
+        {"start_time": "10:00", "end_time": "17:00"},
+    ),
+    ("постоянно, до 1 сентября", "by", None, v(-7), {}),
     ("одновременно с опубликованием решения о назначении выборов", "date", p(0), p(0), {}),
     ("в последний день голосования", "date", v(0), v(0), {"_a": "M"}),
     ("в дни голосования", "range", d("2024-09-06"), v(0), {"_a": "M"}),
@@ -621,6 +648,14 @@ ROWS: list[tuple[str, str, date | None, date | None, dict[str, object]]] = [
     ),
     ("до 18 часов дня голосования", "by", None, V, {"end_time": "18:00"}),
     ("еженедельно, по четвергам", "recurring", None, None, {"recurrence": "FREQ=WEEKLY;BYDAY=TH"}),
+    ("еженедельно (по средам)", "recurring", None, None, {"recurrence": "FREQ=WEEKLY;BYDAY=WE"}),
+    (
+        "ежемесячно (в последнюю пятницу)",
+        "recurring",
+        None,
+        None,
+        {"recurrence": "FREQ=MONTHLY;BYDAY=-1FR"},
+    ),
     (
         "не позднее 20-го числа каждого месяца",
         "recurring",
@@ -1000,3 +1035,14 @@ def test_anchor_override_changes_dates() -> None:
 def test_yearless_date_without_any_year() -> None:
     got = parse_deadline("до 15 марта", Anchors())
     assert (got.kind, got.end, got.warnings) == ("by", None, ("NO_YEAR: до 15 марта",))
+
+
+def test_working_days_follow_the_production_calendar() -> None:
+    from parsers.deadlines.counting import working_day
+
+    # 2024: Saturday 27 April was a working day; 29-30 April were days off (transfers)
+    assert working_day(date(2024, 4, 26), 1) == date(2024, 4, 27)
+    assert working_day(date(2024, 4, 27), 1) == date(2024, 5, 2)
+    assert working_day(date(2024, 5, 2), -1) == date(2024, 4, 27)
+    got = parse_deadline("в течение трех рабочих дней после дня голосования", A)
+    assert got.warnings == ("OFFSET_WORKING_DAYS: 3",)

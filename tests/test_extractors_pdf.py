@@ -142,6 +142,32 @@ def test_borderless_table_is_laid_out_from_word_positions() -> None:
     assert any("Передача" in r and "28 августа" in r for r in flat)
 
 
+def test_zebra_striped_table_takes_its_columns_from_the_shaded_rows() -> None:
+    rows = [
+        ["№", "Мероприятие", "Срок", "Исполнитель"],
+        ["1", "Опубликование", "до 1 марта", "ТИК"],
+        [
+            "2",
+            ["Передача списков избирателей", "в участковые комиссии"],
+            ["за 10 дней", "до дня"],
+            "ТИК",
+        ],
+        ["3", "Голосование", "8 сентября", "УИК"],
+        ["4", ["Подведение итогов", "голосования"], "9 сентября", "ТИК"],
+        ["5", "Опубликование итогов", "10 сентября", "ТИК"],
+    ]
+    raw = extract("a.pdf", table_pdf([rows], ruled=False, shaded=True))
+    table = _table(raw.tables)
+    assert table.n_cols == 4
+    texts = [r for r in table.texts() if len(r) == 4]
+    assert [r[0] for r in texts] == ["№", "1", "2", "3", "4", "5"]
+    assert texts[2][1:3] == [
+        "Передача списков избирателей\nв участковые комиссии",
+        "за 10 дней\nдо дня",
+    ]
+    assert texts[4][1] == "Подведение итогов\nголосования"
+
+
 def test_prose_page_without_lines_is_not_a_table() -> None:
     lines = [
         "Территориальная избирательная комиссия сообщает о проведении",

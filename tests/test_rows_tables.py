@@ -208,6 +208,18 @@ def test_continuation_tables_and_paragraph_headings_between() -> None:
     assert lay.footer == ["Прим."]
 
 
+def test_a_running_header_between_table_parts_is_no_section() -> None:
+    running = "Приложение к решению ТИК от 17.06.2036 № 58/341"
+    first = table([HEAD, ["1", "Первое", "до 01.07", "ТИК"]])
+    cont = table([["2", "Второе", "до 02.07", "ТИК"]])
+    cont2 = table([["3", "Третье", "до 03.07", "УИК"]])
+    lay = read(
+        Paragraph(running), first, Paragraph(running), cont, Paragraph("Статус кандидатов"), cont2
+    )
+    assert [r.section for r in lay.rows] == [None, None, "Статус кандидатов"]
+    assert lay.header == [running]
+
+
 def test_table_of_another_width_is_not_a_continuation() -> None:
     plan = table([HEAD, ["1", "Первое", "до 01.07", "ТИК"]])
     sign = table([["Председатель", "", "И.И. Иванов"]])

@@ -127,6 +127,9 @@ def _merge(a: Win, b: Win, ctx: Ctx) -> Win | None:
         kw, dated = (a, b) if a.role == "keyword" else (b, a)
         if dated.role == "keyword":
             return a
+        if kw.kind in ("separate_plan", "ongoing"):  # "3 сентября … по графику": the date
+            dated.warnings += kw.warnings  # is the deadline, the schedule a detail
+            return dated
         _take_bounds(kw, dated)
         return kw
     if a.rule is not None and a.rule.elided and b.rule is not None and not b.rule.elided:
@@ -220,6 +223,10 @@ def _confirm(a: Win, b: Win) -> bool:
         a.kind = "range"
     elif a.kind == "date" and a.role == "rule" and b.kind in ("from", "by"):
         a.kind = b.kind  # a bare "за N дней до E (с D)": the stated form gives the direction
+        if a.kind == "from":  # and the open side is open
+            a.end_c = a.end_s = None
+        else:
+            a.start_c = a.start_s = None
     a.warnings += b.warnings
     return True
 

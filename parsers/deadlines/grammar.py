@@ -348,9 +348,9 @@ def p_recurring(c: Cur, ctx: Ctx) -> Win | None:
 
 
 def _weekday_ahead(c: Cur) -> bool:
-    """ "[,] по / каждый / в <weekday>": the cursor moves to the weekday (else stays)."""
+    """ "[,(] по / каждый / в <weekday>": the cursor moves to the weekday (else stays)."""
     save = c.i
-    c.take(",")
+    c.take(",", "(")
     if c.take("по", "каждый", "каждую", "каждое", "в", "во") and c.low() in vocab.WEEKDAYS:
         return True
     c.i = save
@@ -364,7 +364,7 @@ def _nth_weekday(c: Cur) -> str | None:
     """ "[,] в первый вторник [каждого] месяца", "в последнюю пятницу месяца" → "1TU",
     "-1FR" (RFC 5545 BYDAY with an ordinal); the cursor moves past it."""
     save = c.i
-    c.take(",")
+    c.take(",", "(")
     if c.take("в", "во", "каждый", "каждую", "каждое"):
         nths: list[int] = []
         while (n := _nth(c.low())) is not None:  # "второй и четвертый вторник"

@@ -52,6 +52,8 @@ def amount(c: Cur, elide: bool = False) -> tuple[int, str | None] | None:
         while c.low(j) in vocab.UNIT_FILLERS:
             j += 1
         unit = vocab.UNITS.get(c.low(j))
+        if unit == "d" and any(c.low(k) in vocab.WORKING for k in range(1, j)):
+            unit = "wd"  # "три рабочих дня"
         if unit:
             c.i += j + 1
             if c.low() == "." and c.t[c.i - 1].low in ("дн", "ч"):
@@ -264,6 +266,8 @@ def count(rule: Rule, ctx: Ctx, win: Win) -> None:
         win.offset = sign * n * (7 if unit == "w" else 1)
     elif unit in ("m", "y"):
         win.warnings.append(f"OFFSET_MONTHS: {sign * n * (12 if unit == 'y' else 1)}")
+    elif unit == "wd":
+        win.warnings.append(f"OFFSET_WORKING_DAYS: {sign * n}")
     q = rule.qual
     if rule.shape == "within":
         win.kind = "range"  # "в трехдневный срок" with no event named: a window all the same

@@ -101,6 +101,7 @@ UNITS: dict[str, str] = {
 }
 HALF_YEAR = "полгода"  # six months
 UNIT_FILLERS = _words("календарных календарные календарный рабочих рабочие полных")
+WORKING = _words("рабочих рабочие")  # fillers that make days working days
 DAY_WORDS = _words("день дня дню днем даты дату дата дате датой")
 
 # --- months, quarters, weekdays ---------------------------------------------------------------
