@@ -10,9 +10,11 @@ tables stay several Tables (the parser joins a plan split over them).
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
+import threading
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,10 +134,11 @@ class Numbering:
     overrides: dict[tuple[str, int], int] = field(default_factory=dict)
     style_num: dict[str, tuple[str, int]] = field(default_factory=dict)
     counters: dict[str, list[int]] = field(default_factory=dict)
+    styles: Callable[[], Any] | None = None  # the styles part, read when a style is used
 
     @classmethod
-    def from_parts(cls, numbering_el: Any, styles_el: Any) -> Numbering:
-        nb = cls()
+    def from_parts(cls, numbering_el: Any, styles: Callable[[], Any] | None) -> Numbering:
+        nb = cls(styles=styles)
         if numbering_el is not None:
             for absn in numbering_el.iterchildren(_q("abstractNum")):
                 levels: dict[int, _Level] = {}
@@ -153,16 +156,21 @@ class Numbering:
                     start = _val(ov, "startOverride")
                     if start is not None:
                         nb.overrides[(num_id, _int(ov.get(_q("ilvl")), 0))] = _int(start, 1)
-        if styles_el is not None:
-            for style in styles_el.iterchildren(_q("style")):
+        return nb
+
+    def _numbered_styles(self) -> dict[str, tuple[str, int]]:
+        """Styles that number their paragraphs (the styles part is read on first use)."""
+        if self.styles is not None:
+            styles_el, self.styles = self.styles(), None
+            for style in styles_el.iterchildren(_q("style")) if styles_el is not None else ():
                 ppr = style.find(_q("pPr"))
                 num_pr = ppr.find(_q("numPr")) if ppr is not None else None
                 if num_pr is not None and _val(num_pr, "numId"):
-                    nb.style_num[str(style.get(_q("styleId")))] = (
+                    self.style_num[str(style.get(_q("styleId")))] = (
                         _val(num_pr, "numId") or "",
                         _int(_val(num_pr, "ilvl"), 0),
                     )
-        return nb
+        return self.style_num
 
     def label(self, p: Any) -> str | None:
         """The label of paragraph ``p`` (advancing the counters), or ``None``."""
@@ -170,15 +178,15 @@ class Numbering:
         if ppr is None:
             return None
         num_pr = ppr.find(_q("numPr"))
-        if num_pr is None and not self.style_num:
+        style = _val(ppr, "pStyle")
+        if num_pr is None and (style is None or style not in self._numbered_styles()):
             return None  # no list of its own and no style that numbers
         num_id: str | None = None
         ilvl = 0
         if num_pr is not None:
             num_id = _val(num_pr, "numId")
             ilvl = _int(_val(num_pr, "ilvl"), 0)
-        style = _val(ppr, "pStyle")
-        if not num_id and style in self.style_num:
+        if not num_id and style is not None and style in self._numbered_styles():
             num_id, style_lvl = self.style_num[style]
             ilvl = ilvl if num_pr is not None and _val(num_pr, "ilvl") else style_lvl
         if not num_id or num_id == "0":
@@ -300,6 +308,8 @@ class DocxBackend(Backend):
     def _open(self) -> Any:
         import docx
 
+        _keep_unread_parts_as_bytes()
+        _READING.lazy = True
         try:
             return docx.Document(io.BytesIO(self.data))
         except ValueError as exc:  # macro-enabled / template content types
@@ -308,18 +318,20 @@ class DocxBackend(Backend):
             return docx.Document(io.BytesIO(_as_plain_docx(self.data)))
         except Exception as exc:
             raise ExtractionError("the DOCX file is damaged", detail=repr(exc)) from exc
+        finally:
+            _READING.lazy = False
 
     # -- conversion ----------------------------------------------------------------
     def convert(self) -> RawDocument:
         self._check_package()
         document = self._open()
         numbering_el = None
-        styles_el = None
         with contextlib.suppress(KeyError, NotImplementedError, AttributeError):
             numbering_el = document.part.numbering_part.element
-        with contextlib.suppress(KeyError, NotImplementedError, AttributeError):
-            styles_el = document.part.styles.element
-        self.numbering = Numbering.from_parts(numbering_el, styles_el)
+        styles = None
+        if numbering_el is not None:  # styles matter only for styles that number
+            styles = functools.partial(_styles_with_numbering, document.part)
+        self.numbering = Numbering.from_parts(numbering_el, styles)
         doc = RawDocument(source=self.name, format="docx", method="docx")
         doc.blocks.extend(self._walk(document.element.body))
         return doc
@@ -407,6 +419,40 @@ class DocxBackend(Backend):
             for row in rows
         ]
         return Table(rows=cells, n_cols=n_cols)
+
+
+_READING = threading.local()  # .lazy: this thread is opening a DOCX for reading
+
+
+@functools.cache
+def _keep_unread_parts_as_bytes() -> None:
+    """While kalplan opens a DOCX, python-docx keeps the parts it never reads (styles:
+    often 300 KB of XML; headers, footers, comments) as bytes instead of parsing them.
+    Other users of python-docx in this process are not affected."""
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.part import Part, PartFactory
+
+    unread = {CT.WML_STYLES, CT.WML_HEADER, CT.WML_FOOTER, CT.WML_COMMENTS}
+    selector = PartFactory.part_class_selector
+
+    def select(content_type: str, reltype: str) -> type[Part] | None:
+        if getattr(_READING, "lazy", False) and content_type in unread:
+            return Part
+        return selector(content_type, reltype) if selector else None
+
+    PartFactory.part_class_selector = select
+
+
+def _styles_with_numbering(document_part: Any) -> Any:
+    """The styles part, parsed, if any style numbers its paragraphs; else None."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml.parser import parse_xml
+
+    try:
+        blob = document_part.part_related_by(RT.STYLES).blob
+    except (KeyError, AttributeError):
+        return None
+    return parse_xml(blob) if b"numPr" in blob else None
 
 
 _OTHER_MAIN_TYPES = (

@@ -35,6 +35,7 @@ from extractors.textutil import (
     clean_cell_text,
     join_wrapped_lines,
     normalize_line,
+    normalize_lines,
     normalize_ws,
 )
 from schemas import Block, Cell, Paragraph, RawDocument, Table
@@ -171,7 +172,9 @@ def _words_text(words: list[PdfWord]) -> str:
     if not words:
         return ""
     if all(w.upright for w in words):
-        return "\n".join(text for text, _ in _lines(words))
+        return normalize_lines(
+            "\n".join(" ".join(w.text for w in ln) for ln in lines_by_position(words))
+        )
     # vertical writing: pdfplumber's layout engine knows its direction
     chars = [c for w in words for c in (w.chars or ())]
     text = pdfplumber.utils.extract_text(chars) if chars else ""

@@ -228,29 +228,51 @@ class PdfiumPage:
 
         A word that a vertical ruling line crosses (two cells' text run together without
         a space), or that goes on to the next line, is cut there, from its characters'
-        own boxes."""
+        own boxes. (The hot loop of PDF reading: names are bound locally.)"""
         text = self._page_text(tp)
-        rect = pdfium_c.FS_RECTF()
         walls = sorted(
             (e["x0"], e["top"], e["bottom"]) for e in self.edges if e["orientation"] == "v"
         )
         wall_xs = [w[0] for w in walls]
+        rect = pdfium_c.FS_RECTF()
+        ref = ctypes.byref(rect)
+        get_box, get_angle = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharAngle
+        ax, bx, cx, ay, by, cy = self._display.affine
+        turned = 90.0 * self._display.turns
+        odd_text = _ODD.search(text) is not None
         out: list[PdfWord] = []
         for m in _WORD.finditer(text):
             start, end = m.span()
-            first, last = self._box(tp, start, rect), self._box(tp, end - 1, rect)
-            upright = self._upright(tp, start)
-            if first is None or last is None or not upright:
+            boxed = get_box(tp, start, ref)
+            l0, r0, t0, b0 = rect.left, rect.right, rect.top, rect.bottom
+            boxed = boxed and get_box(tp, end - 1, ref)
+            angle = get_angle(tp, start)
+            turn = ((math.degrees(angle) if angle >= 0 else 0.0) + turned) % 180
+            if not boxed or 2 <= turn <= 178:  # no box, or not upright: character by character
                 out.extend(_words_of(self._chars_of(tp, text, start, end)))
                 continue
-            x0, top = min(first[0], last[0]), min(first[1], last[1])
-            x1, bottom = max(first[2], last[2]), max(first[3], last[3])
-            one_line = last[1] < first[3] and last[0] >= first[0] - 1.0
-            if not one_line or _crossed(walls, wall_xs, x0, x1, (top + bottom) / 2):
+            l1, r1, t1, b1 = rect.left, rect.right, rect.top, rect.bottom
+            # the two characters' boxes in page space (as ``_box``), then their union
+            fx0, fx1 = ax * l0 + bx * b0 + cx, ax * r0 + bx * t0 + cx
+            ftop, fbot = ay * l0 + by * t0 + cy, ay * r0 + by * b0 + cy
+            lx0, lx1 = ax * l1 + bx * b1 + cx, ax * r1 + bx * t1 + cx
+            ltop, lbot = ay * l1 + by * t1 + cy, ay * r1 + by * b1 + cy
+            first_x0, first_top = min(fx0, fx1), min(ftop, fbot)
+            first_bottom = max(ftop, fbot)
+            last_x0, last_top = min(lx0, lx1), min(ltop, lbot)
+            x0, top = min(first_x0, last_x0), min(first_top, last_top)
+            x1 = max(fx0, fx1, lx0, lx1)
+            bottom = max(first_bottom, ltop, lbot)
+            one_line = last_top < first_bottom and last_x0 >= first_x0 - 1.0
+            if not one_line or (
+                walls
+                and bisect.bisect_right(wall_xs, x0 + 1.0) < bisect.bisect_left(wall_xs, x1 - 1.0)
+                and _crossed(walls, wall_xs, x0, x1, (top + bottom) / 2)
+            ):
                 out.extend(_words_of(self._chars_of(tp, text, start, end), walls))
                 continue
             word = m.group()
-            if _ODD.search(word):
+            if odd_text and _ODD.search(word):
                 word = "".join(self._char_text(tp, start + k, ch) for k, ch in enumerate(word))
             out.append(PdfWord(word, x0, top, x1, bottom))
         return out

@@ -14,6 +14,7 @@ _LOWER_START = re.compile(r"^[a-zа-яё]")
 _HYPHEN_END = re.compile(r"[A-Za-zА-Яа-яЁё][-\u2010\u00ad]$")
 _ATTACHED_HYPHEN_END = re.compile(r"[0-9A-Za-zА-Яа-яЁё][-\u2010]$")
 _UPPER_OR_DIGIT_START = re.compile(r"^[0-9A-ZА-ЯЁ]")
+_ENDS_HYPHENATED = re.compile(r"[-\u2010\u00ad][^\S\n]*$")
 
 # Tags that documents carry as literal text when a web form stored HTML in a plain field.
 _TAG_NAMES = (
@@ -37,8 +38,15 @@ def normalize_line(text: str) -> str:
     return _SPACES.sub(" ", _ZERO_WIDTH.sub("", text)).strip()
 
 
+_ODD_SPACING = re.compile(  # what normalize_lines would change
+    r"[^\S \n]|[\u200b\u200c\u200d\u2060\ufeff\u00ad]|  |^ | $|^\n|\n$", re.M
+)
+
+
 def normalize_lines(text: str) -> str:
     """Normalise each line and drop empty ones; line breaks are kept as ``\\n``."""
+    if not _ODD_SPACING.search(text):
+        return text  # already normal (the common case: one search instead of one per line)
     lines = (normalize_line(x) for x in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     return "\n".join(x for x in lines if x)
 
@@ -64,16 +72,21 @@ class Vocabulary:
     def __init__(self, texts: list[str] | None = None) -> None:
         self.words: set[str] = set()
         self.compounds: set[str] = set()
-        for text in texts or []:
-            self.add(text)
+        self._pending: list[str] = list(texts or [])  # read when first asked
 
     def add(self, text: str) -> None:
-        text = _BROKEN_WORD.sub(" ", text)  # fragments of words broken at a line end
+        self._pending.append(text)
+
+    def _read(self) -> None:
+        text = _BROKEN_WORD.sub(" ", " ".join(self._pending))  # words broken at a line end
+        self._pending = []
         for token in _WORD.findall(text.lower()):
             (self.compounds if "-" in token else self.words).add(token)
 
     def keeps_hyphen(self, head: str, tail: str) -> bool:
         """Should ``head-`` + ``tail`` stay ``head-tail`` rather than ``headtail``?"""
+        if self._pending:
+            self._read()
         m1 = re.search(r"[A-Za-zА-Яа-яЁё]+$", head[:-1])
         m2 = _WORD.match(tail)
         if not m1 or not m2:
@@ -93,6 +106,8 @@ def join_wrapped_lines(lines: list[str], vocabulary: Vocabulary | None = None) -
     """Join the visual lines of a cell: ``отдель-`` + ``ного`` becomes ``отдельного``
     (unless ``vocabulary`` shows a hyphenated compound), ``1137-`` + ``6`` becomes
     ``1137-6``; other lines stay separate (``\\n``) so that readers still see the breaks."""
+    if not any(_ENDS_HYPHENATED.search(raw) for raw in lines):
+        return normalize_lines("\n".join(lines))  # nothing to join (most cells)
     out: list[str] = []
     for raw in lines:
         line = normalize_line(raw)

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractors import extract
 from extractors.textutil import (
@@ -246,3 +248,12 @@ def test_columns_aligned_with_spaces_are_read_as_a_laid_out_page() -> None:
         "Глава администрации",
     ]
     assert tables[1].texts()[0][0] == "3." and tables[1].rows[0][0].page == 2
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=" \n\t\r\x0b\x85\u2028\u00a0\u2009\u200b\u00ad\ufeffаб", max_size=12))
+def test_normalize_lines_shortcut_agrees_with_the_line_by_line_definition(text: str) -> None:
+    from extractors.textutil import normalize_line, normalize_lines
+
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    assert normalize_lines(text) == "\n".join(x for x in map(normalize_line, lines) if x)
