@@ -233,7 +233,8 @@ def _run(pages: Iterable[tuple[int, np.ndarray, int]], options: ExtractOptions) 
                         detail=f"stopped before page {number}",
                     )
                 recognise = _recogniser(tess_pool, n, dpi, options)
-                pending.append(page_pool.submit(_page, gray, number, dpi, recognise))
+                turn = _orienter(options)
+                pending.append(page_pool.submit(_page, gray, number, dpi, recognise, turn))
                 drain(n)
             drain(0)
         finally:
@@ -276,10 +277,41 @@ def _recogniser(pool: ThreadPoolExecutor, n: int, dpi: int, options: ExtractOpti
     return recognise
 
 
-def _page(gray: np.ndarray, number: int, dpi: int, recognise: Recognise) -> list[Block]:
+OSD_DPI = 150  # orientation is judged on a smaller copy of the page
+MIN_TURN_CONFIDENCE = 2.0  # tesseract's orientation confidence needed to turn a page
+
+
+def _orienter(options: ExtractOptions) -> Callable[[np.ndarray, int], np.ndarray]:
+    """Turns a page upright when tesseract's orientation detection ("osd") is sure it lies
+    on its side or upside down (a sheet scanned sideways); else leaves it as it is."""
+
+    def turn(gray: np.ndarray, dpi: int) -> np.ndarray:
+        scale = min(1.0, OSD_DPI / dpi)
+        small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        try:
+            with tesseract.engine("osd", options.timeout) as eng:
+                found = eng.orientation(small, max(70, round(dpi * scale)))
+        except tesseract.TesseractError:
+            return gray  # no orientation data: read the page as it is
+        if found is None or found[0] == 0 or found[1] < MIN_TURN_CONFIDENCE:
+            return gray
+        return np.ascontiguousarray(np.rot90(gray, k=-(found[0] // 90)))  # clockwise
+
+    return turn
+
+
+def _page(
+    gray: np.ndarray,
+    number: int,
+    dpi: int,
+    recognise: Recognise,
+    turn: Callable[[np.ndarray, int], np.ndarray] | None = None,
+) -> list[Block]:
     """All blocks of one page, in reading order."""
     local = Stats(pages=1)
     t0, c0 = time.perf_counter(), time.thread_time()
+    if turn is not None:
+        gray = turn(gray, dpi)
     straight, _ = geo.deskew(gray, dpi)
     ink = geo.binarize(straight, dpi)
     grids = geo.find_grids(ink, dpi)

@@ -15,6 +15,7 @@ import ctypes
 import ctypes.util
 import os
 import queue
+import re
 import shutil
 import subprocess
 import tempfile
@@ -115,6 +116,11 @@ def _load() -> ctypes.CDLL | None:
         lib.TessBaseAPIClear.argtypes = [vp]
         lib.TessBaseAPIEnd.argtypes = [vp]
         lib.TessBaseAPIDelete.argtypes = [vp]
+        fp = ctypes.POINTER(ctypes.c_float)
+        lib.TessBaseAPIDetectOrientationScript.argtypes = [
+            vp, ctypes.POINTER(ci), fp, ctypes.POINTER(cp), fp
+        ]  # fmt: skip
+        lib.TessBaseAPIDetectOrientationScript.restype = ci
         _quiet_leptonica()
         return lib
     return None
@@ -181,6 +187,26 @@ class Engine:
             out.append(pages[0] if pages else [])
         return out
 
+    def orientation(self, img: np.ndarray, dpi: int) -> tuple[int, float] | None:
+        """(degrees to turn the image clockwise to make it upright, confidence); needs an
+        engine for "osd". None when tesseract cannot tell."""
+        lib, h = self._lib, self._h
+        arr = np.ascontiguousarray(img, dtype=np.uint8)
+        height, width = arr.shape
+        lib.TessBaseAPISetPageSegMode(h, 0)  # PSM_OSD_ONLY
+        lib.TessBaseAPISetImage(h, arr.ctypes.data, width, height, 1, width)
+        lib.TessBaseAPISetSourceResolution(h, dpi)
+        deg, conf = ctypes.c_int(), ctypes.c_float()
+        script, script_conf = ctypes.c_char_p(), ctypes.c_float()
+        try:
+            ok = lib.TessBaseAPIDetectOrientationScript(
+                h, ctypes.byref(deg), ctypes.byref(conf), ctypes.byref(script),
+                ctypes.byref(script_conf),
+            )  # fmt: skip
+        finally:
+            lib.TessBaseAPIClear(h)
+        return ((360 - deg.value) % 360, float(conf.value)) if ok else None
+
     def close(self) -> None:
         if self._h is not None:
             self._lib.TessBaseAPIEnd(self._h)
@@ -243,6 +269,29 @@ class CliEngine:
             pages = parse_tsv(proc.stdout.decode("utf-8", "replace"))
         pages += [[] for _ in range(len(images) - len(pages))]
         return pages[: len(images)]
+
+    def orientation(self, img: np.ndarray, dpi: int) -> tuple[int, float] | None:
+        """As :meth:`Engine.orientation`, from ``tesseract --psm 0``."""
+        import cv2
+
+        with tempfile.TemporaryDirectory(prefix="kalplan-ocr-") as tmp:
+            path = Path(tmp) / "page.png"
+            cv2.imwrite(str(path), img)
+            try:
+                proc = subprocess.run(
+                    [self.exe, str(path), "stdout", "--psm", "0", "--dpi", str(dpi)],
+                    capture_output=True,
+                    timeout=self.timeout,
+                    env=dict(os.environ, OMP_THREAD_LIMIT="1"),
+                    check=False,
+                )
+            except subprocess.TimeoutExpired as exc:
+                raise TesseractError("tesseract timed out") from exc
+        found = dict(re.findall(r"^(Rotate|Orientation confidence): ([\d.]+)", proc.stdout.decode(
+            "utf-8", "replace"), re.M))  # fmt: skip
+        if proc.returncode != 0 or "Rotate" not in found:
+            return None
+        return int(found["Rotate"]) % 360, float(found.get("Orientation confidence", 0.0))
 
     def close(self) -> None:
         pass

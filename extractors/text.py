@@ -6,7 +6,8 @@ Cyrillic letter-frequency score (short cp1251/KOI8-R/cp866 texts are easy to con
 Blank lines are *not* kept as blocks: every Paragraph is one non-empty line, as in the
 other backends. Inside a table run blank lines do not end the run.
 
-Tables: a run starts at a line with ≥ 2 tabs (or a ``| a | b |`` pipe line) and lasts while
+Tables drawn with box-drawing or ASCII characters are read by :mod:`extractors.ruled_text`.
+Other tables: a run starts at a line with ≥ 2 tabs (or a ``| a | b |`` pipe line) and lasts while
 rows of the same kind follow (blank lines skipped). A line without tabs *between* two tab
 rows continues the previous row's last non-empty cell when it starts in lower case or
 with punctuation; otherwise it is a one-cell row spanning the table (a section heading).
@@ -21,6 +22,7 @@ from dataclasses import replace
 
 from charset_normalizer import from_bytes
 
+from extractors import ruled_text
 from extractors.base import Backend, ExtractionError
 from extractors.textutil import (
     Vocabulary,
@@ -355,12 +357,19 @@ class TextBackend(Backend):
         return doc
 
     def _blocks(self, lines: list[str]) -> Iterator[Paragraph | Table]:
-        if is_space_aligned(lines):
+        ruled = sum(1 for line in lines if ruled_text.is_border(line)) >= 2
+        if not ruled and is_space_aligned(lines):
             yield from _laid_out_pages(lines)
             return
         i, n = 0, len(lines)
         dashes = sum(1 for line in lines if _dash_count(line)) >= MIN_DASH_RECORDS
         while i < n:
+            if ruled and ruled_text.starts_table(lines, i):
+                end, grid = ruled_text.read_table(lines, i)
+                if grid:
+                    yield self._table(grid)
+                    i = end
+                    continue
             dashed = _dash_table(lines, i) if dashes and _dash_count(lines[i]) else None
             if dashed is not None:
                 end, rows = dashed

@@ -526,9 +526,18 @@ _SIGN_ROLE = re.compile(
 )
 
 
+_NOTE = re.compile(
+    r"^(?:примечани[ея]|сноск[аи]|\*|¹|сокращения"
+    r"|\((?:[^()]{0,40}\s)?(?:в\s+ред\.|введен[аоы]?\s)"  # a legal database's editorial note
+    r")",
+    re.I,
+)
+
+
 def is_note(text: str) -> bool:
-    """Notes and footnotes under a table."""
-    return bool(re.match(r"^(?:примечани[ея]|сноск[аи]|\*|¹|сокращения)", clean_line(text), re.I))
+    """Notes and footnotes under a table, and a legal database's editorial notes inside it
+    ("(п. 14 в ред. решения … от …)")."""
+    return bool(_NOTE.match(clean_line(text)))
 
 
 def is_signature(text: str) -> bool:

@@ -138,6 +138,7 @@ def _term(text: str, m: re.Match[str]) -> tuple[str, int]:
         if m.group("dash") is None and not re.match(r"[«\"“А-ЯЁA-Z]", raw):
             return "", end
     term = " ".join(raw.split()).strip(" ,.;:")
+    term = re.sub(r"^[^\w«\"“„]+", "", term)  # stray marks (OCR: "‚ Федеральный закон")
     if term[:1] in _QUOTES and term[-1:] in _QUOTES:
         term = term[1:-1].strip()
     if not term or len(term.split()) > 8 or not re.search(r"[А-Яа-яЁёA-Za-z]", term):

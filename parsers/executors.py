@@ -296,6 +296,8 @@ def _starts_body(line: str, prev: str) -> bool:
         return False  # "Общественная" / "палата края": an adjective wrapped from its noun
     if _ends_with_part(p):
         return False  # "Тобольский филиал" / "ГАУ ДПО ТО …": a branch, then whose it is
+    if last and last[-1].end == len(p) and last[-1].text in gazetteer().forms:
+        return False  # "Саяногорское отделение ПАО" / "Сбербанк": a legal form, then the name
     if _first_abbr(line) and _role_first(segment) and _genitive_end(last, p):
         return False  # "Члены рабочей группы" / "ТИК по приему …": the body of the group
     if (

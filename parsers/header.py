@@ -218,7 +218,7 @@ def _title(ls: list[str]) -> str | None:
                 nxt[:1].islower()
                 or _runs_on(parts[-1])
                 or _TEXT_DATE.fullmatch(nxt.strip(" ."))
-                or _complement_first(nxt)
+                or _complement_first(nxt, capitals=parts[-1].isupper())
             ):
                 parts.append(nxt)
                 j += 1
@@ -230,14 +230,20 @@ def _title(ls: list[str]) -> str | None:
     return best
 
 
-def _complement_first(line: str) -> bool:
+def _complement_first(line: str, capitals: bool = False) -> bool:
     """A wrapped title line that starts with a complement of the line above: a place name
     ("Марий Эл седьмого созыва") or a capitalised word in an oblique case ("Государственного
-    Собрания …")."""
+    Собрания …"); in a title set in ``capitals``, a word in capitals ("ШАДРИНСКОЙ ГОРОДСКОЙ
+    ДУМЫ")."""
     w = next(morph.words(line), None)
-    if w is None or w.start != 0 or (len(w.text) > 1 and w.text.isupper()):
+    if w is None or w.start != 0:
         return False
-    ps = morph.parses(w.text)
+    word = w.text
+    if len(word) > 1 and word.isupper():
+        if not (capitals and line.isupper()):
+            return False
+        word = word.lower()
+    ps = morph.parses(word)
     if not ps or not any(p.is_known for p in ps[:1]):
         return True
     first = ps[0]
@@ -274,6 +280,8 @@ def _kind(title: str | None, text: str) -> str:
             return "election_calendar"
         if re.search(r"план\w*\s+(?:\w+\s+)?(?:работы|мероприятий|деятельности)", low):
             return "work_plan"
+    if title and re.match(r"\s*план\b", title, re.I):  # "План обучения …", "План-график …"
+        return "work_plan"
     return "other"
 
 

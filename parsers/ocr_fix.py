@@ -78,6 +78,8 @@ def fix_ocr_text(text: str, role: str = "text") -> str:
         return text
     if role == "item_no":
         return _fix_item_no(text)
+    if role == "section":  # sections drop their numbers, OCR'd Roman ones too ("П. Выдвижение")
+        text = _ROMAN_HEADING.sub(_strip_roman_heading, text)
     text = _STRAY_BAR.sub("", text).translate(_BRACES)
     text = _NUMBER_BREAK.sub(r"\1", text)
     text = _join_hyphenated(text)
@@ -118,6 +120,15 @@ _DAY_BEFORE_MONTH = re.compile(
     r"(?<![\w.])[Гl|](?=\s+(?:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|"
     r"октября|ноября|декабря)\b)"
 )
+
+
+_ROMAN_HEADING = re.compile(r"^\s*([IІlГ1|ИПНШVУXХ]{1,4})\.\s+(?=[А-ЯЁ])")
+_ROMAN_NUMERALS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+
+
+def _strip_roman_heading(m: re.Match[str]) -> str:
+    numeral = "".join(_ROMAN_READINGS.get(ch, ch) for ch in m.group(1)).replace("Х", "X")
+    return "" if numeral in _ROMAN_NUMERALS else m.group(0)
 
 
 def _fix_roman_period(m: re.Match[str]) -> str:

@@ -142,7 +142,9 @@ def _item(ordinal: int, row: PlanRow, anchors: Anchors, glossary: Glossary) -> d
     return {
         "ordinal": ordinal,
         "item_no": row.item_no,
-        "section": normalise(fix_ocr_text(row.section, "text") if row.confidence else row.section)
+        "section": normalise(
+            fix_ocr_text(row.section, "section") if row.confidence else row.section
+        )
         if row.section
         else None,
         "action": action,

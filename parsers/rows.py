@@ -316,11 +316,17 @@ def _continues(grid: Sequence[_GRow], n_cols: int, prev_cols: int, roles: Roles)
     the number column or a deadline phrase in the deadline column)."""
     if not 2 <= n_cols <= prev_cols:
         return False
-    plan_like = 0
+    first = next((t for t in grid[0].texts if t.strip()), "") if grid else ""
+    if C.is_column_header(first) and C.column_role(first) == "item_no":
+        return False  # a table with a header of its own, not a plan's ("№ п/п | Адрес | …")
+    plan_like = dated = 0
     for row in grid:
         no = C.join_text(_cell(row, roles, "item_no"))
-        deadline = C.join_text(_cell(row, roles, "deadline"))
-        plan_like += _is_number(no) or C.is_deadline_start(deadline) or row.full
+        deadline = C.is_deadline_start(C.join_text(_cell(row, roles, "deadline")))
+        plan_like += _is_number(no) or deadline or row.full
+        dated += deadline or row.full
+    if len(grid) >= 5 and not dated:
+        return False  # numbered rows, but nothing like a deadline where deadlines go
     need = 1 if n_cols == prev_cols else max(1, len(grid) // 2)
     return plan_like >= need
 

@@ -92,6 +92,7 @@ class _Piece:
     ref: bool
     line_start: bool
     after_ref: bool
+    starts: tuple[int, ...] = ()  # where the source's lines began inside ``text``
 
 
 def _logical(lines: Sequence[str]) -> list[str]:
@@ -100,7 +101,13 @@ def _logical(lines: Sequence[str]) -> list[str]:
     A line that starts with a tab begins a new cell (it came from a tab-separated row) and
     keeps its tab so that later passes respect the boundary.
     """
+    return [text for text, _ in _logical_lines(lines)]
+
+
+def _logical_lines(lines: Sequence[str]) -> list[tuple[str, tuple[int, ...]]]:
+    """:func:`_logical`, each line with the offsets where its source lines began."""
     out: list[str] = []
+    starts: list[tuple[int, ...]] = []
     for raw in lines:
         hard = raw.startswith("\t")
         line = C.clean_line(raw)
@@ -119,28 +126,32 @@ def _logical(lines: Sequence[str]) -> list[str]:
             )
             if cont or in_ref:
                 out[-1] = C.glue(out[-1], line)
+                starts[-1] += (len(out[-1].lstrip("\t")) - len(line),)
                 continue
         out.append("\t" + line if hard else line)
-    return out
+        starts.append((0,))
+    return list(zip(out, starts, strict=True))
 
 
-def _pieces(logical: Sequence[str]) -> list[_Piece]:
+def _pieces(logical: Sequence[tuple[str, tuple[int, ...]]]) -> list[_Piece]:
     """Split logical lines at parenthesised legal references."""
     out: list[_Piece] = []
-    for raw in logical:
+    for raw, line_starts in logical:
         line = C.clean_line(raw)
-        pos, first = 0, True
+        spans: list[tuple[int, int, bool]] = []
+        pos = 0
         for a, b in C.ref_spans(line):
-            before = line[pos:a].strip()
-            if before:
-                out.append(_Piece(before, False, first, bool(out) and out[-1].ref))
-                first = False
-            out.append(_Piece(line[a:b].strip(), True, first, bool(out) and out[-1].ref))
-            first = False
+            if line[pos:a].strip():
+                spans.append((pos, a, False))
+            spans.append((a, b, True))
             pos = b
-        rest = line[pos:].strip()
-        if rest:
-            out.append(_Piece(rest, False, first, bool(out) and out[-1].ref))
+        if line[pos:].strip():
+            spans.append((pos, len(line), False))
+        for k, (a, b, ref) in enumerate(spans):
+            text = line[a:b]
+            a += len(text) - len(text.lstrip())
+            here = tuple(x - a for x in line_starts if a <= x < b)
+            out.append(_Piece(text.strip(), ref, k == 0, bool(out) and out[-1].ref, here))
     return out
 
 
@@ -153,6 +164,14 @@ def _rest_is_short(text: str) -> bool:
     return len(rest.split()) <= 10 and not C.ref_spans(rest)
 
 
+_BY_WHOM = re.compile(r"\bпо\s+(?:требованию|запросу|запросам|обращению|обращениям|заявке)$", re.I)
+
+
+def _asks_for_agent(text: str) -> bool:
+    """The text ends "по требованию", "по запросу": whose request is on the next line."""
+    return bool(_BY_WHOM.search(text.rstrip(" ,")))
+
+
 def _find_deadline(pieces: Sequence[_Piece], limit: int) -> tuple[int, int] | None:
     """(piece index, position) where the deadline cell starts, if any."""
     found: dict[int, tuple[int, int]] = {}
@@ -163,10 +182,13 @@ def _find_deadline(pieces: Sequence[_Piece], limit: int) -> tuple[int, int] | No
         for c in C.deadline_candidates(p.text, line_start=i > 0):
             if i == 0 and c.pos == 0:
                 continue
-            if c.rank >= C.WEAK and not _rest_is_short(p.text[c.pos :]):
+            rank = c.rank
+            if rank == C.WEAK and c.pos in p.starts:
+                rank = C.MEDIUM  # "еженедельно …" opening a line of the source
+            if rank >= C.WEAK and not _rest_is_short(p.text[c.pos :]):
                 continue
-            if c.rank not in found:
-                found[c.rank] = (i, c.pos)
+            if rank not in found:
+                found[rank] = (i, c.pos)
     for rank in (C.STRONG, C.MEDIUM, C.WEAK, C.LAST):
         if rank in found:
             return found[rank]
@@ -227,7 +249,7 @@ def split_cells(lines: Sequence[str]) -> Cells:
     labelled = _labelled(lines)
     if labelled is not None:
         return labelled
-    pieces = _pieces(_logical(lines))
+    pieces = _pieces(_logical_lines(lines))
     if not pieces:
         return Cells("", "", "")
     n = len(pieces)
@@ -240,6 +262,7 @@ def split_cells(lines: Sequence[str]) -> Cells:
             and (p.line_start or p.after_ref)
             and C.body_at_start(p.text)
             and not C.is_deadline_start(p.text)
+            and not _asks_for_agent(pieces[e - 2].text)
         ):
             e -= 1
         else:
@@ -261,8 +284,8 @@ def split_cells(lines: Sequence[str]) -> Cells:
         j0, p0 = last_ref + 1, 0
     found: tuple[int, int] | None = None
     for j in range(j0, e):
-        if pieces[j].ref:
-            continue
+        if pieces[j].ref or (j > j0 and _asks_for_agent(texts[j - 1])):
+            continue  # a reference, or whose request the deadline names ("по требованию" / "ТИК")
         start = p0 if j == j0 else 0
         strict = j == 0 and dl is None and first_ref is None
         tail = C.body_tail(texts[j], max(start, 1) if j == 0 else start, strict)

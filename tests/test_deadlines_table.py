@@ -317,6 +317,16 @@ ROWS: list[tuple[str, str, date | None, date | None, dict[str, object]]] = [
         {"offset_days": None},
     ),
     ("не позднее чем за 5 рабочих дней до дня голосования", "by", None, v(-9), {}),
+    # a first bound that leaves its unit and event to the second
+    (
+        "начинается за 50 дней и оканчивается за 30 дней до дня голосования",
+        "range",
+        v(-51),
+        v(-31),
+        {"offset_days": -50, "anchor": "voting_day"},
+    ),
+    ("с 3 сентября 2024 года по день голосования включительно", "range", v(-5), V, {}),
+    ("в течение 5 дней до дня голосования и в день голосования", "range", v(-5), V, {}),
     # a schedule or "постоянно" beside dates: the dates are the deadline
     (
         "6 сентября 2024 года с 10.00 до 17.00 по графику, утвержденному ТИК",

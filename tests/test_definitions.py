@@ -171,3 +171,8 @@ def test_a_list_of_abbreviations_under_its_heading() -> None:
     inline = ["Принятые сокращения: ТИК – территориальная комиссия; УИК – участковые комиссии."]
     assert [d.term for d in list_definitions(inline)] == ["ТИК", "УИК"]
     assert list_definitions(["Выборы – 8 сентября 2024 года"]) == []
+
+
+def test_stray_marks_before_a_term_are_dropped() -> None:
+    (d,) = find_definitions("Закон области от 1.02.2020 № 5-ОЗ (далее – ‚ Закон области)")
+    assert d.term == "Закон области"

@@ -257,3 +257,48 @@ def test_normalize_lines_shortcut_agrees_with_the_line_by_line_definition(text: 
 
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     assert normalize_lines(text) == "\n".join(x for x in map(normalize_line, lines) if x)
+
+
+BOX_TABLE = """Календарный план
+┌────┬──────────────────────┬──────────────────┐
+│ N  │ Мероприятие          │ Срок             │
+├────┴──────────────────────┴──────────────────┤
+│          Избирательные участки               │
+├────┬──────────────────────┬──────────────────┤
+│ 1. │ Опубликование        │ не позднее чем   │
+│    │ списков участков     │ за 40 дней       │
+-------- стр. 2 --------
+│    │                      │ до дня голосования│
+├────┼──────────────────────┼──────────────────┤
+│ 2. │ Передача списков     │ 28 августа       │
+└────┴──────────────────────┴──────────────────┘
+Председатель"""
+
+
+@pytest.mark.parametrize("ascii_art", [False, True])
+def test_tables_drawn_with_box_characters(ascii_art: bool) -> None:
+    text = BOX_TABLE
+    if ascii_art:
+        text = text.translate(str.maketrans("┌┬┐├┼┤└┴┘─│", "+++++++++-|"))
+    raw = extract("plan.txt", text.encode("utf-8"))
+    (table,) = raw.tables
+    assert table.texts() == [
+        ["N", "Мероприятие", "Срок"],
+        ["Избирательные участки"],
+        ["1.", "Опубликование\nсписков участков", "не позднее чем\nза 40 дней\nдо дня голосования"],
+        ["2.", "Передача списков", "28 августа"],
+    ]
+    assert [p.text for p in raw.paragraphs] == ["Календарный план", "Председатель"]
+
+
+def test_markdown_tables_keep_one_row_per_line_among_box_tables() -> None:
+    part = "| № | Мероприятие | Срок |\n|:--|---|---|\n| 1 | Опубликование | до 1 марта |\n"
+    part += "| 2 | Передача | 28 августа |\n"
+    raw = extract("plan.md", f"{BOX_TABLE}\n\nВторая\n\n{part}".encode())
+    box, markdown = raw.tables
+    assert len(box.rows) == 4
+    assert markdown.texts() == [
+        ["№", "Мероприятие", "Срок"],
+        ["1", "Опубликование", "до 1 марта"],
+        ["2", "Передача", "28 августа"],
+    ]

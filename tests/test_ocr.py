@@ -164,6 +164,24 @@ def test_rotated_table_is_deskewed() -> None:
     check_ruled(only_table(ocr.ocr_images([img], OPTIONS)))
 
 
+@pytest.mark.parametrize("degrees", [90, 270])
+def test_a_page_scanned_sideways_is_turned_upright(degrees: int) -> None:
+    img = table_image().rotate(degrees, expand=True, fillcolor=255)
+    img.info["dpi"] = (DPI, DPI)
+    check_ruled(only_table(ocr.ocr_images([img], OPTIONS)))
+
+
+def test_orientation_from_the_library_and_the_program_agree() -> None:
+    import numpy as np
+
+    page = np.asarray(table_image().rotate(90, expand=True, fillcolor=255))
+    cli = tesseract.CliEngine("osd").orientation(page, DPI)
+    assert cli is not None and cli[0] == 90  # turned 90° counter-clockwise: turn it back
+    if tesseract.library() is not None:
+        lib = tesseract.Engine("osd").orientation(page, DPI)
+        assert lib is not None and lib[0] == cli[0]
+
+
 def test_table_without_ruling_lines() -> None:
     blocks = ocr.ocr_images([table_image(ruled=False)], OPTIONS)
     table = only_table(blocks)

@@ -521,6 +521,20 @@ def test_lowercase_adverbial_deadlines() -> None:
     ]
 
 
+def test_cells_copied_one_per_line_from_a_pdf_viewer() -> None:
+    # an adverb opening a line starts the deadline; whose request it is stays in it
+    assert split_cells(
+        ["Проведение заседаний ТИК", "еженедельно по вторникам в", "17.00", "Председатель ТИК"]
+    ) == Cells("Проведение заседаний ТИК", "еженедельно по вторникам в 17.00", "Председатель ТИК")
+    assert split_cells(
+        ["Представление сведений", "периодически, по требованию", "ТИК", "Омское отделение ПАО",
+         "Сбербанк"]
+    ) == Cells(
+        "Представление сведений", "периодически, по требованию ТИК",
+        "Омское отделение ПАО\nСбербанк",
+    )  # fmt: skip
+
+
 def test_bare_item_numbers_on_their_own_lines() -> None:
     out = seg(
         """№

@@ -74,8 +74,34 @@ def _separated(toks: list[Tok], i: int, j: int) -> bool:
     return any(toks[k].low in vocab.HARD_SEPARATORS for k in range(i, j))
 
 
+def _complete_elided(pieces: list[Win], ctx: Ctx) -> list[Win]:
+    """A rule that leaves its unit or event to the next one ("за 20 и не позднее чем за 10
+    дней до E", "начинается за 50 дней и оканчивается за 30 дней до E") borrows them, and
+    the two become one window before anything else (a stated date) joins them."""
+    out: list[Win] = []
+    for b in pieces:
+        a = out[-1] if out else None
+        if a is None or a.rule is None or not a.rule.elided or b.rule is None or b.rule.elided:
+            out.append(b)
+            continue
+        r = a.rule
+        r.unit = r.unit or b.rule.unit
+        r.mode, r.key, r.text, r.shift = b.rule.mode, b.rule.key, b.rule.text, b.rule.shift
+        r.elided = False
+        a.warnings = []
+        count(r, ctx, a)
+        merged = _merge(a, b, ctx)
+        if merged is None:
+            out.append(b)
+        else:
+            merged.i0, merged.i1 = a.i0, b.i1
+            out[-1] = merged
+    return out
+
+
 def _windows(pieces: list[Win], toks: list[Tok], ctx: Ctx) -> list[Win]:
     """Adjacent pieces merged left to right into windows."""
+    pieces = _complete_elided(pieces, ctx)
     out: list[Win] = []
     cur = pieces[0]
     for p in pieces[1:]:
@@ -132,13 +158,6 @@ def _merge(a: Win, b: Win, ctx: Ctx) -> Win | None:
             return dated
         _take_bounds(kw, dated)
         return kw
-    if a.rule is not None and a.rule.elided and b.rule is not None and not b.rule.elided:
-        r = a.rule
-        r.unit = r.unit or b.rule.unit
-        r.mode, r.key, r.text, r.shift = b.rule.mode, b.rule.key, b.rule.text, b.rule.shift
-        r.elided = False
-        a.warnings = []
-        count(r, ctx, a)
     if b.role == "stated" and a.role in _DATED and _confirm(a, b):
         return a
     if a.role == "stated" and b.role in ("rule", "event") and _confirm(b, a):

@@ -109,7 +109,9 @@ def _tail(c: Cur, ctx: Ctx, rule: Rule, need: str, strict: bool = False) -> Rule
     if d is None:
         if need == "within":
             return rule  # "в трехдневный срок": no anchor named
-        if c.low() in ("и", ",") and c.low(1) in ("не", "но", "н/п", "н/р"):
+        if c.low() in ("и", ",") and (
+            c.low(1) in ("не", "но", "н/п", "н/р") or c.low(1) in vocab.END_VERBS
+        ):  # "за 20 и не позднее чем за 10 дней", "начинается за 50 и оканчивается за 30 дней"
             rule.elided = True
             return rule
         return None
@@ -124,16 +126,15 @@ def _tail(c: Cur, ctx: Ctx, rule: Rule, need: str, strict: bool = False) -> Rule
     if strict and rule.key is None and rule.text is None:
         c.i = save
         return None
-    if need == "within" and mode == "before" and c.seq(",", "а", "также"):
-        save2 = c.i
-        if c.take("в") and c.take("день", "дни"):
+    if need == "within" and mode == "before":  # "…, а также в день E", "… и в день E"
+        save = c.i
+        if (c.seq(",", "а", "также") or c.seq("а", "также") or c.take("и")) and (
+            c.take("в") and c.take("день", "дни")
+        ):
             k2, _ = event(c, ctx)
-            if k2 and k2 == rule.key:
-                rule.also_eday = True
-            else:
-                c.i = save2 - 3
-        else:
-            c.i = save2 - 3
+            rule.also_eday = bool(k2) and k2 == rule.key
+        if not rule.also_eday:
+            c.i = save
     return rule
 
 
@@ -153,7 +154,7 @@ def _neighbour_day(c: Cur) -> int:
 
 def p_eventday(c: Cur, ctx: Ctx) -> Win | None:
     """ "в день E", "накануне E", "в день, предшествующий дню E", "со дня E", "до дня E",
-    "одновременно с E"."""
+    "по день E" (inclusive), "одновременно с E"."""
     i0 = c.i
     w = c.low()
     shift, kind = 0, "date"
@@ -206,6 +207,9 @@ def p_eventday(c: Cur, ctx: Ctx) -> Win | None:
         c.i += 2 if c.low(1) in ("дня", "даты", "дату") else 1
         kind = "by"
         shift = -1
+    elif w == "по" and c.low(1) in ("день", "дату"):  # "с 7 сентября по день голосования"
+        c.i += 2
+        kind = "by"
     elif w == "одновременно" and c.low(1) in ("с", "со"):
         c.i += 2
     else:

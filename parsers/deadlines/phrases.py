@@ -156,11 +156,11 @@ def event(c: Cur, ctx: Ctx) -> tuple[str | None, str | None]:
         if w in _PREP_BEFORE_VALUE and nxt is not None and nxt.kind in _VALUE_KINDS:
             break
         if w == "и" and (
-            c.low(1) in ("не", "до", "по", "с", "со", "н/п", "н/р")
+            c.low(1) in ("не", "до", "по", "с", "со", "в", "во", "н/п", "н/р")
             or c.low(1) in vocab.START_VERBS
             or c.low(1) in vocab.END_VERBS
         ):
-            break  # "… и оканчивается за 30 дней до …": a second bound begins
+            break  # "… и оканчивается за 30 дней до …", "… и в день E": a second bound begins
         if w == "по" and (c.low(1) in vocab.ON_EVENT_BY or c.low(2) in vocab.ON_EVENT_BY):
             break
         words.append(w)
