@@ -16,6 +16,8 @@ with punctuation; otherwise it is a one-cell row spanning the table (a section h
 from __future__ import annotations
 
 import codecs
+import csv
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -335,6 +337,41 @@ def _join_broken_words(blocks: list[Paragraph | Table]) -> list[Paragraph | Tabl
     return out
 
 
+_QUOTED_FIELD = re.compile(r'(?:^|\t)"[^"\t]*(?:""[^"\t]*)*\n', re.M)
+
+
+def quoted_tab_records(text: str) -> list[list[str]] | None:
+    """The records of a spreadsheet saved as tab-delimited text (Excel: a cell with a line
+    break or a quote is put in quotes, quotes doubled), or None when the text is not one."""
+    if text.count("\t") < 6 or not _QUOTED_FIELD.search(text):
+        return None  # no cell in quotes that goes on to the next line
+    try:
+        records = list(csv.reader(io.StringIO(text), delimiter="\t", quotechar='"', strict=True))
+    except csv.Error:
+        return None
+    tabular = [r for r in records if sum(1 for c in r if c.strip()) >= 2]
+    return records if len(tabular) >= 3 else None
+
+
+def _record_blocks(records: list[list[str]]) -> list[Paragraph | Table]:
+    """Records with two or more cells make the table (a record between them with one cell
+    is a row across it); single-cell records before and after it are paragraphs."""
+    filled = [[c for c in r] for r in records if any(c.strip() for c in r)]
+    multi = [k for k, r in enumerate(filled) if sum(1 for c in r if c.strip()) >= 2]
+    first, last = multi[0], multi[-1]
+    blocks: list[Paragraph | Table] = []
+    for r in filled[:first]:
+        blocks.extend(Paragraph(text=t) for t in (normalize_line(x) for x in r) if t)
+    rows: list[list[str] | str] = []
+    for r in filled[first : last + 1]:
+        cells = [c for c in r if c.strip()]
+        rows.append(cells[0] if len(cells) == 1 and r[0].strip() else r)
+    blocks.append(TextBackend._table(rows))
+    for r in filled[last + 1 :]:
+        blocks.extend(Paragraph(text=t) for t in (normalize_line(x) for x in r) if t)
+    return blocks
+
+
 class TextBackend(Backend):
     """UTF-8/cp1251/KOI8-R text, including markdown-ish pipe tables."""
 
@@ -349,9 +386,12 @@ class TextBackend(Backend):
         if not text.strip():
             raise ExtractionError("the file is empty", detail=f"{self.name}: only whitespace")
         text = strip_bold_markers(text).replace("\r\n", "\n").replace("\r", "\n")
-        lines = text.split("\n")
         doc = RawDocument(source=self.name, format="txt", method="text")
-        doc.blocks.extend(_join_broken_words(list(self._blocks(lines))))
+        records = quoted_tab_records(text)
+        if records is not None:  # a spreadsheet saved as text: cells in quotes span lines
+            doc.blocks.extend(_record_blocks(records))
+        else:
+            doc.blocks.extend(_join_broken_words(list(self._blocks(text.split("\n")))))
         if encoding not in ("utf-8", "utf-8-sig"):
             doc.warnings.append(f"DECODED_AS: {encoding}")
         return doc
@@ -455,7 +495,8 @@ class TextBackend(Backend):
             i -= 1
         return i, rows
 
-    def _table(self, rows: list[list[str] | str]) -> Table:
+    @staticmethod
+    def _table(rows: list[list[str] | str]) -> Table:
         n_cols = max((len(r) for r in rows if isinstance(r, list)), default=1)
         out: list[list[Cell]] = []
         for r, row in enumerate(rows):

@@ -54,6 +54,8 @@ def parse_plan(raw: RawDocument, overrides: Anchors | None = None) -> ParsedPlan
     if raw.method == "ocr":
         header_lines = [fix_ocr_text(line, "text") for line in header_lines]
     header = parse_header(header_lines)
+    if layout.footer and not (header.publication_date and header.voting_day):
+        _anchors_from_note(header, layout.footer)
     anchors = Anchors(
         publication=header.publication_date,
         voting_day=header.voting_day,
@@ -80,6 +82,18 @@ def parse_plan(raw: RawDocument, overrides: Anchors | None = None) -> ParsedPlan
     if header.kind == "election_calendar" and anchors.voting_day is None:
         warnings.append("NO_VOTING_DAY: the plan states no voting day; relative dates stay open")
     return ParsedPlan(header, anchors, definitions, items, warnings)
+
+
+def _anchors_from_note(header: Header, footer: list[str]) -> None:
+    """Dates the header lacks, from a note under the table ("Примечание. Решение о
+    назначении выборов опубликовано 10 июня …; день голосования – 8 сентября …")."""
+    note = parse_header(footer)
+    for name in ("publication_date", "voting_day", "voting_last_day"):
+        if getattr(header, name) is None:
+            setattr(header, name, getattr(note, name))
+    header.year = header.year or note.year
+    if header.kind == "other" and header.voting_day is not None:
+        header.kind = "election_calendar"  # no title, but a plan counted to a voting day
 
 
 def _spelled_out(name: str | None, glossary: Glossary) -> str | None:

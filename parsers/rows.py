@@ -79,6 +79,27 @@ def _header_fragment(row: Sequence[tuple[int, int, str]], roles: Roles) -> bool:
     return True
 
 
+def _sub_header(row: _GRow, header: _GRow) -> bool:
+    """The second level of a two-level header: under each header cell that spans columns
+    a short label ("начало" / "окончание", "ответственный" / "соисполнители"); elsewhere
+    the header's own text again (cells merged down) or nothing."""
+    above = {
+        c: (span, C.clean_line(t)) for col, span, t in header.spans for c in range(col, col + span)
+    }
+    labels = 0
+    for col, span, text in row.spans:
+        t = C.clean_line(text)
+        if not t:
+            continue
+        head_span, head_text = above.get(col, (1, ""))
+        if t == head_text:
+            continue
+        if head_span < 2 or span >= head_span or len(t.split()) > 4 or re.search(r"\d", t):
+            return False
+        labels += 1
+    return labels >= 2
+
+
 _NUMBER = re.compile(r"^(\d{1,3}[а-я]?(?:\.\d{1,3})*)[.)]?$")
 
 
@@ -345,6 +366,8 @@ def _plan_tables(blocks: Sequence[Block]) -> dict[int, tuple[list[_GRow], Roles]
             roles = header_roles(row.spans)
             if roles is not None:
                 start = h + 1
+                if start < len(grid) and _sub_header(grid[start], row):
+                    start += 1
                 break
         if roles is None and prev is not None and _continues(grid, block.n_cols, *prev):
             found[k] = (grid, prev[1])

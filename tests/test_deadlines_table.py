@@ -327,6 +327,21 @@ ROWS: list[tuple[str, str, date | None, date | None, dict[str, object]]] = [
     ),
     ("с 3 сентября 2024 года по день голосования включительно", "range", v(-5), V, {}),
     ("в течение 5 дней до дня голосования и в день голосования", "range", v(-5), V, {}),
+    # a moment on a day named by its event ends a period (an "окончание" column)
+    (
+        "в ноль часов дня, предшествующего дню голосования",
+        "by",
+        None,
+        v(-1),
+        {"end_time": "00:00", "start_time": None},
+    ),
+    (
+        "периодически, по требованию ТИК, но не реже одного раза в неделю",
+        "recurring",
+        None,
+        None,
+        {"recurrence": "FREQ=WEEKLY"},
+    ),
     # a schedule or "постоянно" beside dates: the dates are the deadline
     (
         "6 сентября 2024 года с 10.00 до 17.00 по графику, утвержденному ТИК",

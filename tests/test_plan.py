@@ -66,3 +66,21 @@ def test_an_issuer_named_by_its_short_name_is_spelled_out() -> None:
     plan = parse_plan(extract("plan.txt", text.encode("utf-8")))
     assert plan.header.issuer == "Территориальная избирательная комиссия города Вязьмы"
     assert plan.header.act_number == "14/73"
+
+
+def test_anchors_stated_in_a_note_under_the_table() -> None:
+    text = (
+        "№\tМероприятие\tСрок\tИсполнитель\n"
+        "1.\tОпубликование\tне позднее чем через 5 дней со дня официального опубликования "
+        "решения о назначении выборов\tТИК\n"
+        "2.\tСоставление списков\tне позднее чем за 11 дней до дня голосования\tТИК\n"
+        "Примечание. Решение о назначении выборов официально опубликовано 10 июня 2041 года; "
+        "день голосования – 8 сентября 2041 года.\n"
+    )
+    plan = parse_plan(extract("plan.txt", text.encode("utf-8")))
+    assert (plan.header.publication_date, plan.header.voting_day) == (
+        date(2041, 6, 10),
+        date(2041, 9, 8),
+    )
+    assert plan.header.kind == "election_calendar"
+    assert [i["deadline_end"] for i in plan.items] == [date(2041, 6, 15), date(2041, 8, 27)]

@@ -220,6 +220,28 @@ def test_a_running_header_between_table_parts_is_no_section() -> None:
     assert lay.header == [running]
 
 
+def test_a_two_level_header_is_no_item() -> None:
+    top = [
+        Cell("№ п/п", 0, 0, rowspan=2),
+        Cell("Мероприятие", 0, 1, rowspan=2),
+        Cell("Срок", 0, 2, colspan=2),
+        Cell("Исполнители", 0, 4, colspan=2),
+    ]
+    sub = [
+        Cell("начало", 1, 2),
+        Cell("окончание", 1, 3),
+        Cell("ответственный", 1, 4),
+        Cell("соисполнители", 1, 5),
+    ]
+    row = [
+        Cell(t, 2, c) for c, t in enumerate(["1", "Прием", "с 1 июля", "по 5 июля", "ТИК", "УИК"])
+    ]
+    lay = read(Table(rows=[top, sub, row], n_cols=6))
+    assert [(r.item_no, r.deadline, r.executor) for r in lay.rows] == [
+        ("1", "с 1 июля по 5 июля", "ТИК\nУИК")
+    ]  # fmt: skip
+
+
 def test_table_of_another_width_is_not_a_continuation() -> None:
     plan = table([HEAD, ["1", "Первое", "до 01.07", "ТИК"]])
     sign = table([["Председатель", "", "И.И. Иванов"]])

@@ -151,8 +151,8 @@ def _merge(a: Win, b: Win, ctx: Ctx) -> Win | None:
         return a
     if a.role == "keyword" or b.role == "keyword":
         kw, dated = (a, b) if a.role == "keyword" else (b, a)
-        if dated.role == "keyword":
-            return a
+        if dated.role == "keyword":  # two keywords: the one that says how often
+            return b if a.recurrence is None and b.recurrence is not None else a
         if kw.kind in ("separate_plan", "ongoing"):  # "3 сентября … по графику": the date
             dated.warnings += kw.warnings  # is the deadline, the schedule a detail
             return dated

@@ -531,6 +531,8 @@ def p_time(c: Cur, ctx: Ctx) -> Win | None:
     t1 = f"{c.num():02d}:00" if bare_hour else c.text_val()
     c.i += 1
     win = Win("time_by" if q == "by" else "time", "time", i0, c.i)
+    if q == "at" and c.low() in vocab.DAY_WORDS:  # "в ноль часов дня, предшествующего дню E":
+        q = "by"  # the moment a period ends
     if q in ("from", "at"):
         win.start_time = t1
         save = c.i
