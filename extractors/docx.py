@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extractors.base import Backend, ExtractionError
-from extractors.textutil import clean_cell_text, normalize_lines, strip_markup
+from extractors.textutil import clean_cell_text, normalize_keeping_tabs, strip_markup
 from schemas import Cell, Paragraph, RawDocument, Table
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -339,8 +339,8 @@ class DocxBackend(Backend):
     def _walk(self, container: Any) -> Iterator[Paragraph | Table]:
         for child in container.iterchildren():
             tag = child.tag
-            if tag == _q("p"):
-                text = normalize_lines(strip_markup(self._paragraph_text(child)))
+            if tag == _q("p"):  # tabs kept: columns typed with tab stops
+                text = normalize_keeping_tabs(strip_markup(self._paragraph_text(child)))
                 if text:
                     yield Paragraph(text=text)
             elif tag == _q("tbl"):

@@ -51,6 +51,20 @@ def normalize_lines(text: str) -> str:
     return "\n".join(x for x in lines if x)
 
 
+def normalize_keeping_tabs(text: str) -> str:
+    """:func:`normalize_lines`, but the tabs between a line's fields stay (a paragraph typed
+    with tab stops is a table row); trailing tabs go."""
+    if "\t" not in text:
+        return normalize_lines(text)
+    out = []
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        fields = [normalize_line(f) for f in line.split("\t")]
+        joined = "\t".join(fields).rstrip("\t")
+        if joined.strip("\t"):
+            out.append(joined)
+    return "\n".join(out)
+
+
 def normalize_ws(text: str) -> str:
     """All whitespace, line breaks included, collapsed to single spaces."""
     return " ".join(text.split())

@@ -96,11 +96,14 @@ def find_definition_spans(text: str) -> list[DefinitionSpan]:
             continue
         start = m.start()
         bounds = _meaning_bounds(text, start, term, prev_end)
+        if prev_end and not _names(text, bounds, term):  # the phrase began before an
+            wider = _meaning_bounds(text, start, term, 0, by_word=True)  # inner definition
+            bounds = wider or bounds
         prev_end = marker_end
         if bounds is None:
             continue
         s, e = bounds
-        raw = _clean(text[s:e])
+        raw = _clean(_INNER_DEFINITION.sub("", text[s:e]))
         if not raw or raw == term:
             continue
         meaning = morph.to_nominative(raw, morph.group_number(term))
@@ -163,8 +166,25 @@ def _quoted_ranges(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _meaning_bounds(text: str, marker: int, term: str, floor: int = 0) -> tuple[int, int] | None:
-    """Start and end of the phrase before ``marker`` that ``term`` abbreviates."""
+_INNER_DEFINITION = re.compile(r"\s*\(\s*далее\s*[-–—−]?\s*[^()]*\)", re.I)
+
+
+def _names(text: str, bounds: tuple[int, int] | None, term: str) -> bool:
+    """The phrase at ``bounds`` has the term's words in it (a short name of its own)."""
+    if bounds is None:
+        return False
+    words = [w.text for w in morph.words(term) if not _is_abbr(w.text)]
+    if not words:
+        return True
+    lemmas = set().union(*(morph.lemmas(w.text) for w in morph.words(text[bounds[0] : bounds[1]])))
+    return any(morph.lemmas(w) & lemmas for w in words)
+
+
+def _meaning_bounds(
+    text: str, marker: int, term: str, floor: int = 0, by_word: bool = False
+) -> tuple[int, int] | None:
+    """Start and end of the phrase before ``marker`` that ``term`` abbreviates (with
+    ``by_word``, only where the term's own words are found)."""
     end = marker
     left = max(_left_limit(text, marker), floor)
     toks = [t for t in morph.words(text[left:end])]
@@ -181,6 +201,8 @@ def _meaning_bounds(text: str, marker: int, term: str, floor: int = 0) -> tuple[
     start = _acronym_start(term_words[0], toks_free)
     if start is None:
         start = _lemma_start(term_words, toks_free, toks, text)
+    if by_word:
+        return None if start is None else (start, end)
     if start is None and quoted and text[left:end].rstrip()[-1:] in _QUOTES:
         start = _act_start(toks_free, toks, text)  # "Закона … «Кодекс …» (далее – Кодекс)"
     if start is None:

@@ -194,7 +194,8 @@ def _stated_publication(text: str) -> date | None:
 def _title(ls: list[str]) -> str | None:
     best: str | None = None
     for i, ln in enumerate(ls):
-        if not _TITLE_START.match(ln):
+        m = _TITLE_START.match(ln)
+        if not m or _says_something(ln[m.end() :]):
             continue
         parts = [ln]
         j = i + 1
@@ -228,6 +229,12 @@ def _title(ls: list[str]) -> str | None:
         if best is None or _title_score(cand) > _title_score(best):
             best = cand
     return best
+
+
+def _says_something(rest: str) -> bool:
+    """A sentence about the plan, not its title: "Календарный план составлен …"."""
+    w = next(morph.words(rest), None)
+    return w is not None and morph.is_pos(w.text.lower(), "PRTS", "VERB")
 
 
 def _complement_first(line: str, capitals: bool = False) -> bool:
@@ -337,9 +344,9 @@ _AGREES = re.compile(r"^\s*(?:СОГЛАСОВАНО|Согласовано)")
 
 
 def _approval(ls: list[str], h: Header) -> None:
-    """The "УТВЕРЖДАЮ" block (else a "СОГЛАСОВАНО" one): who approved, when, whose plan."""
-    marks = [i for i, ln in enumerate(ls) if _APPROVES.match(ln)]
-    for i in marks or [i for i, ln in enumerate(ls) if _AGREES.match(ln)]:
+    """The "УТВЕРЖДАЮ" block: who approved, when, whose plan ("СОГЛАСОВАНО" names whoever
+    agreed to it, not its approver)."""
+    for i in [i for i, ln in enumerate(ls) if _APPROVES.match(ln)]:
         ln = ls[i]
         block: list[str] = []
         rest = ln.split(None, 1)[1] if len(ln.split(None, 1)) > 1 else ""

@@ -79,6 +79,21 @@ def _header_fragment(row: Sequence[tuple[int, int, str]], roles: Roles) -> bool:
     return True
 
 
+_NUMBER_LEAD = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)[.)]\s+(?=\S)")
+_LETTER_LEAD = re.compile(r"^([а-яё])\)\s+(?=\S)")
+_OPEN_END = re.compile(r"(?:[,(\-–—]|\b(?:и|или|в|во|на|о|об|по|с|со|для|от|к|до|из|при))$")
+
+
+def _left_open(prev: _Item | None, action: list[str]) -> bool:
+    """The previous item's action stops mid-phrase (an open bracket, a trailing comma or
+    preposition), so this row's text goes on with it ("(п. 6 ст. 17" / "Федерального
+    закона)")."""
+    if prev is None or not prev.action or not action:
+        return False
+    text = C.join_text(prev.action)
+    return text.count("(") > text.count(")") or bool(_OPEN_END.search(text))
+
+
 def _sub_header(row: _GRow, header: _GRow) -> bool:
     """The second level of a two-level header: under each header cell that spans columns
     a short label ("начало" / "окончание", "ответственный" / "соисполнители"); elsewhere
@@ -279,20 +294,22 @@ class _Reader:
             else:
                 action = [no, *action]  # text that slipped into the number column
             no = ""
+        if not no and action and "item_no" not in roles:
+            no, action = self._number_in_action(action, bool(others))
         if no:
             self._new(no.rstrip(".)"), action, deadline, executor, basis, row)
             return
         prev = self.items[-1] if self.items else None
         lead = action[0] if action else ""
         if action and not others:
-            if C.starts_lower(lead) and prev is not None:
+            if (C.starts_lower(lead) or _left_open(prev, action)) and prev is not None:
                 prev.action.extend(action)
             elif C.is_note(lead):
                 return
             else:
                 self.heading("\n".join(action))
             return
-        if (action and not C.starts_lower(lead)) or prev is None:
+        if (action and not C.starts_lower(lead) and not _left_open(prev, action)) or prev is None:
             self._new(None, action, deadline, executor, basis, row)
             return
         # a continuation of the previous row (split across pages or lines)
@@ -301,6 +318,23 @@ class _Reader:
         prev.executor.extend(executor)
         prev.basis.extend(basis)
         prev.conf = _min(prev.conf, row.conf)
+
+    def _number_in_action(self, action: list[str], dated: bool) -> tuple[str, list[str]]:
+        """A table without a number column: "3. Организация …" numbers its own item, and a
+        lettered sub-item with cells of its own ("а) опубликование …") is numbered under
+        the last numbered item ("3.а")."""
+        lead = action[0]
+        m = _NUMBER_LEAD.match(lead)
+        if m:
+            return m.group(1), [lead[m.end() :], *action[1:]]
+        m = _LETTER_LEAD.match(lead)
+        parent = next(
+            (it.item_no for it in reversed(self.items) if it.item_no and it.item_no[-1].isdigit()),
+            None,
+        )
+        if m and dated and parent:
+            return f"{parent}.{m.group(1)}", [lead[m.end() :], *action[1:]]
+        return "", action
 
     def _new(
         self,

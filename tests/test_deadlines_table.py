@@ -342,6 +342,10 @@ ROWS: list[tuple[str, str, date | None, date | None, dict[str, object]]] = [
         None,
         {"recurrence": "FREQ=WEEKLY"},
     ),
+    ("весна", "range", d("2024-03-01"), d("2024-05-31"), {"_a": "Y"}),
+    ("осенью", "range", d("2024-09-01"), d("2024-11-30"), {"_a": "Y"}),
+    ("ко Дню молодого избирателя", "by", None, None, {"anchor": "Дня молодого избирателя"}),
+    ("ко дню голосования", "by", None, V, {"anchor": "voting_day"}),
     # a schedule or "постоянно" beside dates: the dates are the deadline
     (
         "6 сентября 2024 года с 10.00 до 17.00 по графику, утвержденному ТИК",

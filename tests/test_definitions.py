@@ -176,3 +176,17 @@ def test_a_list_of_abbreviations_under_its_heading() -> None:
 def test_stray_marks_before_a_term_are_dropped() -> None:
     (d,) = find_definitions("Закон области от 1.02.2020 № 5-ОЗ (далее – ‚ Закон области)")
     assert d.term == "Закон области"
+
+
+def test_a_definition_inside_the_phrase_another_one_abbreviates() -> None:
+    text = (
+        "в соответствии с Положением о Молодежной избирательной комиссии, утвержденным "
+        "постановлением территориальной избирательной комиссии (далее – ТИК) от 14 марта "
+        "2039 г. № 45/210 (далее – Положение)."
+    )
+    terms = {d.term: d.meaning for d in find_definitions(text)}
+    assert terms["ТИК"] == "территориальная избирательная комиссия"
+    assert terms["Положение"] == (
+        "Положение о Молодежной избирательной комиссии, утвержденное постановлением "
+        "территориальной избирательной комиссии от 14 марта 2039 г. № 45/210"
+    )

@@ -84,3 +84,32 @@ def test_anchors_stated_in_a_note_under_the_table() -> None:
     )
     assert plan.header.kind == "election_calendar"
     assert [i["deadline_end"] for i in plan.items] == [date(2041, 6, 15), date(2041, 8, 27)]
+
+
+def test_a_plan_typed_with_tab_stops_in_a_docx() -> None:
+    from tests.conftest_extractors import docx_bytes
+
+    lines = [
+        "КАЛЕНДАРНЫЙ ПЛАН",
+        "№\tМероприятие\tСрок\tИсполнитель",
+        "I. Избирательные участки",
+        "1.\tОпубликование списков участков (п. 7 ст. 19\tне позднее чем за 40 дней\tГлава округа",
+        "\tФедерального закона)\tдо дня голосования",
+        "2.\tСоставление списков избирателей\tне позднее 28 августа 2040 года\tТИК",
+    ]
+    data = docx_bytes(lambda doc: [doc.add_paragraph(line) for line in lines])
+    plan = parse_plan(extract("plan.docx", data))
+    assert [(i["item_no"], i["section"], i["action"], i["deadline_text"]) for i in plan.items] == [
+        (
+            "1",
+            "Избирательные участки",
+            "Опубликование списков участков (п. 7 ст. 19 Федерального закона)",
+            "не позднее чем за 40 дней до дня голосования",
+        ),
+        (
+            "2",
+            "Избирательные участки",
+            "Составление списков избирателей",
+            "не позднее 28 августа 2040 года",
+        ),
+    ]

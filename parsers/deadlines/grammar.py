@@ -210,6 +210,16 @@ def p_eventday(c: Cur, ctx: Ctx) -> Win | None:
     elif w == "по" and c.low(1) in ("день", "дату"):  # "с 7 сентября по день голосования"
         c.i += 2
         kind = "by"
+    elif w in ("к", "ко") and c.low(1) in ("дню", "дате"):  # "ко дню голосования"
+        named = ctx.text[c.t[c.i + 1].start].isupper()  # "ко Дню молодого избирателя"
+        c.i += 2
+        kind = "by"
+        if named:
+            key, text = event(c, ctx)
+            if text:
+                return Win("by", "event", i0, c.i, anchor=f"Дня {text}")
+            c.i = i0
+            return None
     elif w == "одновременно" and c.low(1) in ("с", "со"):
         c.i += 2
     else:

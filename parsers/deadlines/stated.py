@@ -17,7 +17,7 @@ from parsers.deadlines.tokens import DATE, MONTH, NUM, ORD, TIME, Tok
 class Atom:
     """A stated calendar value before the year is known."""
 
-    prec: str  # day / month / quarter / half / year / partial (day without month)
+    prec: str  # day / month / season / quarter / half / year / partial (day without month)
     d: int | None = None
     m: int | None = None
     y: int | None = None
@@ -29,6 +29,11 @@ class Atom:
 
 
 _YEAR_WORDS = frozenset({"г", "гг", "года", "году", "год"})
+_SEASONS = {
+    **dict.fromkeys(("весна", "весной", "весны"), 1),
+    **dict.fromkeys(("лето", "летом", "лета"), 2),
+    **dict.fromkeys(("осень", "осенью", "осени"), 3),
+}  # winter spans two years: left to the text
 
 
 def _year(c: Cur) -> int | None:
@@ -74,6 +79,9 @@ def atom(c: Cur) -> Atom | None:
         m = c.num()
         c.i += 1
         return Atom("month", m=m, y=_year(c), edge=edge)
+    if t.low in _SEASONS:  # "весна", "осенью": the calendar season's months
+        c.i += 1
+        return Atom("season", q=_SEASONS[t.low], y=_year(c), edge=edge)
     qn = _quarter_number(t)
     if qn is not None:
         j = 2 if c.low(1) in ("й", "го") else 1
@@ -133,6 +141,9 @@ def resolve(a: Atom, year: int | None) -> tuple[date, date] | None:
         elif a.prec == "quarter":
             q = a.q or 1
             s, e = date(y, 3 * q - 2, 1), counting.month_end(y, 3 * q)
+        elif a.prec == "season":  # spring 3-5, summer 6-8, autumn 9-11
+            m = 3 * (a.q or 1)
+            s, e = date(y, m, 1), counting.month_end(y, m + 2)
         elif a.prec == "half":
             h = a.q or 1
             s, e = date(y, 6 * h - 5, 1), counting.month_end(y, 6 * h)
