@@ -89,13 +89,7 @@ def read_table(lines: list[str], start: int) -> tuple[int, list[list[str] | str]
             groups.append(run)
             continue
         for cells in run:
-            if (
-                groups
-                and groups[-1] is not run
-                and cells
-                and not cells[0]
-                and len(groups[-1][-1]) == len(cells)
-            ):
+            if groups and cells and not cells[0] and len(groups[-1][-1]) == len(cells):
                 groups[-1].append(cells)  # a wrapped line: no text in the first cell
             else:
                 groups.append([cells])
