@@ -344,6 +344,10 @@ class DocxBackend(Backend):
                 if text:
                     yield Paragraph(text=text)
             elif tag == _q("tbl"):
+                frame = _frame_cell(child)
+                if frame is not None:  # a one-cell table laying out the page: its content
+                    yield from self._walk(frame)
+                    continue
                 table = self._table(child)
                 if table.rows:
                     yield table
@@ -419,6 +423,18 @@ class DocxBackend(Backend):
             for row in rows
         ]
         return Table(rows=cells, n_cols=n_cols)
+
+
+def _frame_cell(tbl: Any) -> Any:
+    """The cell of a one-cell table that holds a table of its own (documents converted from
+    HTML put the whole page in one), else None."""
+    rows = list(_children(tbl, "tr"))
+    if len(rows) != 1:
+        return None
+    cells = list(_children(rows[0], "tc"))
+    if len(cells) != 1 or cells[0].find(_q("tbl")) is None:
+        return None
+    return cells[0]
 
 
 _READING = threading.local()  # .lazy: this thread is opening a DOCX for reading

@@ -335,6 +335,8 @@ class PdfBackend(Backend):
                 out.append(info)
             else:
                 rest.extend(mine)
+        if out:
+            rest = _open_last_row(max(out, key=lambda i: i.bottom), page, rest, number)
         return out, rest
 
     # -- OCR -----------------------------------------------------------------------
@@ -364,6 +366,37 @@ class PdfBackend(Backend):
             doc.method = "ocr"
         else:
             doc.warnings.append("PAGES_OCR: " + ", ".join(map(str, wanted)))
+
+
+def _open_last_row(
+    info: _TableInfo, page: PdfiumPage, words: list[PdfWord], number: int
+) -> list[PdfWord]:
+    """A row cut by the page break whose bottom rule was never drawn (browsers print it
+    so): the table's column rules go on below its last row rule; the words between, in
+    its columns, are one more row. Returns the words left outside."""
+    walls = [
+        e for e in page.edges
+        if e["orientation"] == "v" and info.xs[0] - TOL <= e["x0"] <= info.right + TOL
+        and e["top"] <= info.bottom + TOL and e["bottom"] > info.bottom + 2 * TOL
+    ]  # fmt: skip
+    if len(walls) < 2:
+        return words
+    low = min(e["bottom"] for e in walls)
+    mine = [
+        w for w in words
+        if info.xs[0] <= (w.x0 + w.x1) / 2 <= info.right
+        and info.bottom <= w.top and w.bottom <= low + TOL
+    ]  # fmt: skip
+    if not mine:
+        return words
+    cols: list[list[PdfWord]] = [[] for _ in info.xs]
+    for w in mine:
+        cols[max(0, bisect.bisect_right(info.xs, (w.x0 + w.x1) / 2) - 1)].append(w)
+    r = len(info.table.rows)
+    info.table.rows.append([Cell(_words_text(ws), r, c, page=number) for c, ws in enumerate(cols)])
+    info.bottom = low
+    taken = {id(w) for w in mine}
+    return [w for w in words if id(w) not in taken]
 
 
 def _fragments(infos: list[_TableInfo], outside: list[PdfWord]) -> bool:

@@ -16,6 +16,7 @@ _BARS = "│┃║|"
 _BORDER = re.compile(r"^[\s─━═┄┈┌┐└┘├┤┬┴┼╔╗╚╝╠╣╦╩╬╒╕╘╛╞╡╤╧╪╓╖╙╜╟╢╥╨╫+\-=:|│┃║]+$")
 _HORIZONTAL = re.compile(r"[─━═┄┈\-=]{3,}")
 _BAR_SPLIT = re.compile(r"[│┃║|]")
+_JUNCTION = re.compile(r"[-─]\+[-─]")
 FURNITURE_GAP = 4  # lines of a page break a table may step over
 _PAGE_MARK = re.compile(  # blank, a form feed, "-------- стр. 2 --------", "- 3 -", "Страница 4"
     r"^[\s\f]*(?:[-=_*\s]*(?:(?:стр\.?|страница)\s*\d+(?:\s*из\s*\d+)?|\d{1,4})[-=_*\s]*)?$",
@@ -30,9 +31,33 @@ def is_border(line: str) -> bool:
 
 
 def is_content(line: str) -> bool:
-    """A line of cells between bars: │ 1. │ Текст │."""
+    """A line of cells between bars: │ 1. │ Текст │, or "1 | Текст | …" as a database
+    console prints a table (bars between the cells only)."""
     s = line.strip()
-    return len(s) > 2 and s[0] in _BARS and s[-1] in _BARS and not is_border(s)
+    if len(s) <= 2 or is_border(s):
+        return False
+    return (s[0] in _BARS and s[-1] in _BARS) or len(_BAR_SPLIT.findall(s)) >= 2
+
+
+def draws_tables(lines: list[str]) -> bool:
+    """The text draws tables: borders between rows, or a console's "----+----" rule."""
+    borders = [ln for ln in lines if is_border(ln)]
+    return len(borders) >= 2 or any(_JUNCTION.search(b) for b in borders)
+
+
+def _framed(line: str) -> bool:
+    s = line.strip()
+    return s[0] in _BARS and s[-1] in _BARS
+
+
+def _cells(line: str, framed: bool) -> list[str]:
+    """The cells of a content line: between its bars; a framed table's outer bars are
+    its frame, while in a console's table a line starting with a bar has an empty first
+    cell."""
+    parts = _BAR_SPLIT.split(line.strip() if framed else line.rstrip())
+    if framed:
+        parts = parts[1:-1]
+    return [c.strip() for c in parts]
 
 
 def is_ruled(line: str) -> bool:
@@ -40,15 +65,16 @@ def is_ruled(line: str) -> bool:
 
 
 def starts_table(lines: list[str], i: int) -> bool:
-    """A border line followed (soon) by a content line, or two content lines in a row."""
+    """A border line followed (soon) by a content line, a content line followed by a
+    border (a header over its rule) or by another content line."""
     if not is_ruled(lines[i]):
         return False
     following = [ln for ln in lines[i + 1 : i + 4] if ln.strip()]
-    return (
-        bool(following)
-        and is_content(following[0])
-        and (is_border(lines[i]) or is_content(lines[i]))
-    )
+    if not following:
+        return False
+    if is_content(lines[i]):  # a header over its rule, or two lines of cells
+        return is_ruled(following[0])
+    return is_content(following[0])
 
 
 def read_table(lines: list[str], start: int) -> tuple[int, list[list[str] | str]]:
@@ -61,6 +87,8 @@ def read_table(lines: list[str], start: int) -> tuple[int, list[list[str] | str]
     runs: list[list[list[str]]] = [[]]  # content lines between borders, as cells
     i = end = start
     n = len(lines)
+    first = next((ln for ln in lines[start:] if is_content(ln)), "")
+    framed = bool(first) and _framed(first)
     while i < n:
         line = lines[i]
         if is_border(line):
@@ -69,7 +97,7 @@ def read_table(lines: list[str], start: int) -> tuple[int, list[list[str] | str]
             end = i = i + 1
             continue
         if is_content(line):
-            cells = [c.strip() for c in _BAR_SPLIT.split(line.strip())[1:-1]]
+            cells = _cells(line, framed)
             if runs[-1] and len(runs[-1][-1]) != len(cells):
                 runs.append([])  # another structure: a new row even without a border
             runs[-1].append(cells)

@@ -397,7 +397,7 @@ class TextBackend(Backend):
         return doc
 
     def _blocks(self, lines: list[str]) -> Iterator[Paragraph | Table]:
-        ruled = sum(1 for line in lines if ruled_text.is_border(line)) >= 2
+        ruled = ruled_text.draws_tables(lines)
         if not ruled and is_space_aligned(lines):
             yield from _laid_out_pages(lines)
             return

@@ -241,7 +241,8 @@ def _lemma_start(
 ) -> int | None:
     """Start at the last occurrence of the term's head noun, extended over adjectives."""
     nouns = [w for w in term_words if morph.has_pos(w, "NOUN") and not _is_abbr(w)]
-    candidates = nouns + [w for w in term_words if w not in nouns and not _is_abbr(w)]
+    # the head noun names the thing; an adjective alone ("Избирательный") may name another
+    candidates = nouns or [w for w in term_words if not _is_abbr(w)]
     for w in candidates:
         want = morph.lemmas(w)
         for i in range(len(toks) - 1, -1, -1):

@@ -79,6 +79,7 @@ def _header_fragment(row: Sequence[tuple[int, int, str]], roles: Roles) -> bool:
     return True
 
 
+_LABELLED = re.compile(r"^([А-ЯЁ][а-яё ]{2,40}?)\s*:\s*(\S.*)$")
 _NUMBER_LEAD = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)[.)]\s+(?=\S)")
 _LETTER_LEAD = re.compile(r"^([а-яё])\)\s+(?=\S)")
 _OPEN_END = re.compile(r"(?:[,(\-–—]|\b(?:и|или|в|во|на|о|об|по|с|со|для|от|к|до|из|при))$")
@@ -275,6 +276,8 @@ class _Reader:
             text = nonempty[0]
             if C.is_note(text):
                 return
+            if self._labelled_line(text):
+                return
             if C.starts_lower(text) and self.items:
                 self.items[-1].action.extend(C.cell_lines(text))
             else:
@@ -318,6 +321,18 @@ class _Reader:
         prev.executor.extend(executor)
         prev.basis.extend(basis)
         prev.conf = _min(prev.conf, row.conf)
+
+    def _labelled_line(self, text: str) -> bool:
+        """A row across the table that gives one more cell of the item above: "Основание:
+        п. 7 ст. 19 …", "Срок: …", "Ответственный: …"."""
+        m = _LABELLED.match(C.clean_line(text))
+        role = column_role(m.group(1)) if m else None
+        if m is None or not self.items or role not in ("basis", "deadline", "executor"):
+            return False
+        item = self.items[-1]
+        field = {"basis": item.basis, "deadline": item.deadline, "executor": item.executor}[role]
+        field.append(m.group(2))
+        return True
 
     def _number_in_action(self, action: list[str], dated: bool) -> tuple[str, list[str]]:
         """A table without a number column: "3. Организация …" numbers its own item, and a

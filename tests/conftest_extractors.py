@@ -63,12 +63,15 @@ def table_pdf(
     page_widths: dict[int, Sequence[float]] | None = None,
     page_before: dict[int, Sequence[str]] | None = None,
     shaded: bool = False,
+    open_end: bool = False,
 ) -> bytes:
     """A PDF drawn with reportlab's canvas: one table part per page, grid lines drawn
     (``ruled``), ``before`` lines above the first part, ``after`` lines below the last.
     ``merged_rows`` are (page index, row index) pairs drawn as one cell across the table;
     ``page_widths``/``page_before`` give other column widths / lines above the table for
-    some pages. ``shaded``: every other row's cells filled grey (zebra stripes)."""
+    some pages. ``shaded``: every other row's cells filled grey (zebra stripes).
+    ``open_end``: the last row has no bottom rule (a row cut by a page break, as browsers
+    print it)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
@@ -111,7 +114,8 @@ def table_pdf(
                     c.line(x, y, x, y - height)
             y -= height
         if ruled and rows:
-            c.line(xs[0], y, xs[-1], y)
+            if not open_end:
+                c.line(xs[0], y, xs[-1], y)
             c.line(xs[0], table_top, xs[-1], table_top)
         if p == len(pages) - 1:
             y -= 10

@@ -7,7 +7,7 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
-from hypothesis import assume, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from parsers.deadlines import parse_deadline
@@ -48,7 +48,11 @@ WORDS_GEN = {
 }
 ADJ = {3: "трехдневный", 5: "пятидневный", 10: "десятидневный", 15: "пятнадцатидневный"}
 
-FAST = settings(max_examples=60, deadline=None)  # per test: other suites keep their profile
+FAST = settings(  # per test: other suites keep their profile; a loaded CI machine is slow
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 
 
 def anchors(p: date, v: date) -> Anchors:

@@ -190,3 +190,12 @@ def test_a_definition_inside_the_phrase_another_one_abbreviates() -> None:
         "Положение о Молодежной избирательной комиссии, утвержденное постановлением "
         "территориальной избирательной комиссии от 14 марта 2039 г. № 45/210"
     )
+
+
+def test_an_adjective_of_the_term_does_not_start_its_meaning() -> None:
+    text = (
+        "Избирательная комиссия области; ч. 4 ст. 24 Закона области от 26.02.2036 № 611-З "
+        "«Избирательный кодекс области» (далее – Избирательный кодекс)"
+    )
+    (d,) = [d for d in find_definitions(text) if d.term == "Избирательный кодекс"]
+    assert d.meaning.startswith("Закон области от 26.02.2036")

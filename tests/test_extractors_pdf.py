@@ -168,6 +168,16 @@ def test_zebra_striped_table_takes_its_columns_from_the_shaded_rows() -> None:
     assert texts[4][1] == "Подведение итогов\nголосования"
 
 
+def test_a_last_row_without_its_bottom_rule_is_still_a_row() -> None:
+    rows = [
+        ["№", "Мероприятие", "Срок", "Исполнитель"],
+        ["1", "Опубликование", "до 1 марта", "ТИК"],
+        ["2", "Передача списков", "28 августа", "УИК"],
+    ]
+    table = _table(extract("a.pdf", table_pdf([rows], open_end=True)).tables)
+    assert table.texts()[-1] == ["2", "Передача списков", "28 августа", "УИК"]
+
+
 def test_prose_page_without_lines_is_not_a_table() -> None:
     lines = [
         "Территориальная избирательная комиссия сообщает о проведении",

@@ -329,3 +329,22 @@ def test_a_spreadsheet_saved_as_tab_delimited_text_keeps_its_quoted_cells() -> N
     assert [p.text for p in raw.paragraphs] == [
         "Примечание. День голосования – 8 сентября 2041 года."
     ]
+
+
+def test_a_table_as_a_database_console_prints_it() -> None:
+    text = (
+        " № | Мероприятие          | Срок\n"
+        "---+----------------------+-----------------\n"
+        "Избирательные участки\n"
+        " 1 | Опубликование списков | не позднее чем\n"
+        "   | участков              | за 40 дней\n"
+        " 2 | Передача списков      | 28 августа\n"
+    )
+    raw = extract("plan.txt", text.encode("cp1251"))
+    header, body = raw.tables
+    assert header.texts() == [["№", "Мероприятие", "Срок"]]
+    assert body.texts() == [
+        ["1", "Опубликование списков\nучастков", "не позднее чем\nза 40 дней"],
+        ["2", "Передача списков", "28 августа"],
+    ]
+    assert "Избирательные участки" in [p.text for p in raw.paragraphs]
