@@ -287,6 +287,9 @@ class HtmlBackend(Backend):
         if is_layout:
             self._walk(el)
             return
+        for caption in (c for c in el if _tag(c) == "caption"):  # a data table's title
+            self._walk(caption)
+            self._flush()
         self._items.append(_Pending(table=self._data_table(rows), link_ratio=_link_ratio(el)))
 
     @staticmethod

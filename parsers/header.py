@@ -411,6 +411,9 @@ _DAYS_SPAN = re.compile(
 )
 
 
+_DAY_NO_YEAR = re.compile(rf"\s*[-–—:]?\s*(?P<d>\d{{1,2}})\s+{_MONTH}(?!\s*\d)", re.I)
+
+
 def _voting(ls: list[str], h: Header) -> None:
     text = "\n".join(ls)
     for m in _VOTING.finditer(text):
@@ -435,6 +438,11 @@ def _voting(ls: list[str], h: Header) -> None:
         if ds and ds[0][0] < 80:
             h.voting_day = ds[0][1]
             _voting_days_listed(after.split("\n")[0], h)
+            return
+        day = _DAY_NO_YEAR.match(after)  # "… в единый день голосования 16 сентября."
+        year = _any_year(h.title or "") or _any_year(text)
+        if day and year:
+            h.voting_day = _mk(year, _month(day.group("mon")), int(day.group("d")))
             return
     # no label: an election's title or a "Выборы <date>" line names its (first) voting day
     for src in (h.title or "", *(ln for ln in ls if re.match(r"\s*выборы\s", ln, re.I))):

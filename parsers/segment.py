@@ -195,7 +195,9 @@ def _find_deadline(pieces: Sequence[_Piece], limit: int) -> tuple[int, int] | No
     return None
 
 
-_LABEL = re.compile(r"^\s*(?P<label>[А-ЯЁа-яё][А-ЯЁа-яё() ]{2,40}?)\s*:\s*(?P<value>.*)$")
+_LABEL = re.compile(  # "Срок: …", also as a list entry ("   - Срок: …", "• Срок: …")
+    r"^\s*(?:[-–—•*]\s+)?(?P<label>[А-ЯЁа-яё][А-ЯЁа-яё() ]{2,40}?)\s*:\s*(?P<value>.*)$"
+)
 _LABELLED: tuple[C.Role, ...] = ("deadline", "executor", "basis")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extractors import extract
+from schemas import Paragraph
 
 PAGE = """<!DOCTYPE html>
 <html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1251">
@@ -166,3 +167,17 @@ def test_a_page_layout_of_blocks_is_not_a_table() -> None:
         '<div class="col-4"><p>Меню</p></div></div></body></html>'
     )
     assert extract("page.html", page.encode("utf-8")).tables == []
+
+
+def test_a_tables_caption_is_read_before_it() -> None:
+    page = (
+        "<html><body><table><caption>ПЛАН работы палаты на 2048 год</caption>"
+        "<tr><th>№</th><th>Мероприятие</th><th>Срок</th></tr>"
+        "<tr><th scope='row'>1</th><td>Заседание</td><td>март</td></tr></table></body></html>"
+    )
+    raw = extract("plan.html", page.encode("utf-8"))
+    assert (
+        isinstance(raw.blocks[0], Paragraph)
+        and raw.blocks[0].text == "ПЛАН работы палаты на 2048 год"
+    )
+    assert raw.tables[0].texts()[1] == ["1", "Заседание", "март"]

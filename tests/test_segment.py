@@ -826,6 +826,23 @@ def test_labelled_lines_name_their_cells() -> None:
     assert c.basis == "п. 7 ст. 19 Федерального закона"
 
 
+def test_labelled_lines_as_list_entries() -> None:
+    c = split_cells(
+        [
+            "Проведение заседаний Штаба",
+            "   - Срок: ежемесячно, во второй вторник месяца",
+            "   - Ответственный: руководитель Штаба",
+            "   - Основание: ч. 2 ст. 14 Закона области",
+        ]
+    )
+    assert (c.action, c.deadline, c.executor, c.basis) == (
+        "Проведение заседаний Штаба",
+        "ежемесячно, во второй вторник месяца",
+        "руководитель Штаба",
+        "ч. 2 ст. 14 Закона области",
+    )
+
+
 def test_a_colon_in_an_action_is_not_a_label() -> None:
     c = split_cells(["Прием документов: заявлений кандидатов", "не позднее 1 марта", "ТИК"])
     assert c.action.startswith("Прием документов: заявлений")
