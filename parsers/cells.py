@@ -27,6 +27,22 @@ _ROLE_HEADERS: list[tuple[Role, re.Pattern[str]]] = [
 ]
 
 
+_LABEL = re.compile(  # "Срок: …", also as a list entry ("   - Срок: …", "• Срок: …")
+    r"^\s*(?:[-–—•*]\s+)?(?P<label>[А-ЯЁа-яё][А-ЯЁа-яё() ]{2,40}?)\s*:\s*(?P<value>.*)$"
+)
+LABEL_ROLES: tuple[Role, ...] = ("deadline", "executor", "basis")
+
+
+def labelled(line: str) -> tuple[Role, str] | None:
+    """A line that names the cell it gives ("Срок: …", "Ответственный: …", "Основание:
+    …"): that cell's role and its text."""
+    m = _LABEL.match(line)
+    role = column_role(m.group("label")) if m else None
+    if m is None or role not in LABEL_ROLES:
+        return None
+    return role, m.group("value").strip()
+
+
 def column_role(text: str) -> Role | None:
     """The role a column header (or a "Срок: …" label) names, if any: the role of the
     word that comes first ("Сроки выполнения" is a deadline, "Отметка о выполнении" a

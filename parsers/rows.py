@@ -79,7 +79,6 @@ def _header_fragment(row: Sequence[tuple[int, int, str]], roles: Roles) -> bool:
     return True
 
 
-_LABELLED = re.compile(r"^([А-ЯЁ][а-яё ]{2,40}?)\s*:\s*(\S.*)$")
 _NUMBER_LEAD = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)[.)]\s+(?=\S)")
 _LETTER_LEAD = re.compile(r"^([а-яё])\)\s+(?=\S)")
 _OPEN_END = re.compile(r"(?:[,(\-–—]|\b(?:и|или|в|во|на|о|об|по|с|со|для|от|к|до|из|при))$")
@@ -92,7 +91,7 @@ def _left_open(prev: _Item | None, action: list[str]) -> bool:
     if prev is None or not prev.action or not action:
         return False
     text = C.join_text(prev.action)
-    return text.count("(") > text.count(")") or bool(_OPEN_END.search(text))
+    return C.paren_open(text) or bool(_OPEN_END.search(text))
 
 
 def _sub_header(row: _GRow, header: _GRow) -> bool:
@@ -325,13 +324,14 @@ class _Reader:
     def _labelled_line(self, text: str) -> bool:
         """A row across the table that gives one more cell of the item above: "Основание:
         п. 7 ст. 19 …", "Срок: …", "Ответственный: …"."""
-        m = _LABELLED.match(C.clean_line(text))
-        role = column_role(m.group(1)) if m else None
-        if m is None or not self.items or role not in ("basis", "deadline", "executor"):
+        label = C.labelled(C.clean_line(text))
+        if label is None or not label[1] or not self.items:
             return False
         item = self.items[-1]
-        field = {"basis": item.basis, "deadline": item.deadline, "executor": item.executor}[role]
-        field.append(m.group(2))
+        role, value = label
+        {"basis": item.basis, "deadline": item.deadline, "executor": item.executor}[role].append(
+            value
+        )
         return True
 
     def _number_in_action(self, action: list[str], dated: bool) -> tuple[str, list[str]]:

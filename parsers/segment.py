@@ -195,12 +195,6 @@ def _find_deadline(pieces: Sequence[_Piece], limit: int) -> tuple[int, int] | No
     return None
 
 
-_LABEL = re.compile(  # "Срок: …", also as a list entry ("   - Срок: …", "• Срок: …")
-    r"^\s*(?:[-–—•*]\s+)?(?P<label>[А-ЯЁа-яё][А-ЯЁа-яё() ]{2,40}?)\s*:\s*(?P<value>.*)$"
-)
-_LABELLED: tuple[C.Role, ...] = ("deadline", "executor", "basis")
-
-
 def _labelled(lines: Sequence[str]) -> Cells | None:
     """An item written as labelled lines ("Срок: …", "Ответственный: …", "Основание: …"):
     the labels are the column headers of a table, so they name the cells directly."""
@@ -208,13 +202,12 @@ def _labelled(lines: Sequence[str]) -> Cells | None:
     role = "action"
     found = False
     for line in (piece for whole in lines for piece in _split_labels(whole)):
-        m = _LABEL.match(line)
-        named = C.column_role(m.group("label")) if m else None
-        if m and named in _LABELLED:
-            role, found = named, True
+        label = C.labelled(line)
+        if label is not None:
+            role, found = label[0], True
             parts.setdefault(role, [])
-            if m.group("value").strip():
-                parts[role].append(m.group("value").strip())
+            if label[1]:
+                parts[role].append(label[1])
             continue
         parts.setdefault(role, []).append(line)
     if not found:
@@ -237,7 +230,7 @@ def _split_labels(line: str) -> list[str]:
     cuts = [
         m.start()
         for m in _INLINE_LABEL.finditer(line)
-        if C.column_role(m.group("label")) in _LABELLED
+        if C.column_role(m.group("label")) in C.LABEL_ROLES
     ]
     if not cuts:
         return [line]
